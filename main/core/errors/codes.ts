@@ -1,0 +1,28 @@
+/**
+ * Every stable error code of Campaign Desk, grouped by prefix (one block per area).
+ * A code is part of the wire format and of the locale files: never rename or reuse one;
+ * when one is retired, leave it here as a comment saying when and why.
+ * Each code needs a message in every locale (`main/core/i18n/locales/*`); a test checks it.
+ */
+export const ERROR_CODES = [
+  // SYS: the app itself
+  'SYS_INTERNAL',
+  'SYS_NOT_FOUND',
+  'SYS_DATA_DIR',
+  // API: the service API and its transports
+  'API_VALIDATION',
+  'API_UNKNOWN_METHOD',
+  'API_DUPLICATE_METHOD',
+  'API_BAD_METHOD_NAME',
+  'API_UNAUTHORIZED',
+  'API_FORBIDDEN_ORIGIN',
+  'API_TRANSPORT',
+  // CLI: the command line
+  'CLI_USAGE',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,22 @@
+import type { MessageTree } from './format.ts';
+import { errorMessages } from './locales/errors.ts';
+
+/**
+ * Every area's messages, merged. Add an area by importing its `defineMessages` result
+ * and listing it here.
+ */
+const areas = [errorMessages];
+
+function merge(target: MessageTree, source: MessageTree): MessageTree {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (typeof value === 'object' && typeof existing === 'object') merge(existing, value);
+    else target[key] = typeof value === 'object' ? merge({}, value) : value;
+  }
+  return target;
+}
+
+export const catalog: { en: MessageTree; 'zh-CN': MessageTree } = {
+  en: areas.reduce<MessageTree>((acc, area) => merge(acc, area.en as MessageTree), {}),
+  'zh-CN': areas.reduce<MessageTree>((acc, area) => merge(acc, area['zh-CN'] as MessageTree), {}),
+};
