@@ -1,0 +1,33 @@
+/**
+ * The service API as types only: what the renderer imports (with `import type`).
+ * Derived from the method definitions, so the two can never disagree.
+ */
+import type { z } from 'zod';
+import type { MethodDef, MethodKind } from './define.ts';
+import type { methods } from './methods.ts';
+
+type Output<D> = D extends MethodDef<'subscription', z.ZodType, infer O>
+  ? O
+  : D extends { handler: (...args: never[]) => infer R }
+    ? Awaited<R>
+    : never;
+
+type Defs = (typeof methods)[number];
+
+export type ServiceApi = {
+  [D in Defs as D['name']]: { kind: D['kind']; input: z.input<D['input']>; output: Output<D> };
+};
+
+export type MethodName = keyof ServiceApi;
+export type MethodsOfKind<K extends MethodKind> = {
+  [N in MethodName]: ServiceApi[N]['kind'] extends K ? N : never;
+}[MethodName];
+export type QueryName = MethodsOfKind<'query'>;
+export type MutationName = MethodsOfKind<'mutation'>;
+export type SubscriptionName = MethodsOfKind<'subscription'>;
+export type InputOf<N extends MethodName> = ServiceApi[N]['input'];
+export type OutputOf<N extends MethodName> = ServiceApi[N]['output'];
+
+export type { SerializedError } from '../core/errors/campaign-error.ts';
+export type { SystemInfo } from './system.ts';
+export type { Settings, SettingsPatch } from '../app/settings-store.ts';
