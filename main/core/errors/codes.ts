@@ -19,6 +19,13 @@ export const ERROR_CODES = [
   'API_TRANSPORT',
   // CLI: the command line
   'CLI_USAGE',
+  // DB: local database
+  'DB_NOT_A_DATABASE',
+  'DB_NEWER_SCHEMA',
+  'DB_LOCKED',
+  'DB_CORRUPT',
+  'DB_OPEN_FAILED',
+  'DB_BACKUP_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,11 +1,12 @@
 import type { MessageTree } from './format.ts';
 import { errorMessages } from './locales/errors.ts';
+import { dbMessages } from './locales/db.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages];
+const areas = [errorMessages, dbMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {
