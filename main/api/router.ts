@@ -33,6 +33,35 @@ function toCampaignError(error: TRPCError, path: string | undefined): CampaignEr
   return undefined;
 }
 
+type TrpcCode = ConstructorParameters<typeof TRPCError>[0]['code'];
+
+/** The HTTP-level class of an expected failure; the body always carries the precise code. */
+function trpcCodeFor(error: CampaignError): TrpcCode {
+  switch (error.code) {
+    case 'SYS_INTERNAL':
+      return 'INTERNAL_SERVER_ERROR';
+    case 'SYS_NOT_FOUND':
+    case 'API_UNKNOWN_METHOD':
+      return 'NOT_FOUND';
+    case 'API_UNAUTHORIZED':
+      return 'UNAUTHORIZED';
+    case 'API_FORBIDDEN_ORIGIN':
+      return 'FORBIDDEN';
+    default:
+      return 'BAD_REQUEST';
+  }
+}
+
+/** Runs a handler; CampaignErrors leave with a matching status class. */
+async function run<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof CampaignError) throw new TRPCError({ code: trpcCodeFor(error), message: error.message, cause: error });
+    throw error;
+  }
+}
+
 export interface RouterOptions {
   /** Called with errors that are bugs (not CampaignErrors), for the log. */
   onBug?: (error: unknown, method: string | undefined) => void;
@@ -58,13 +87,13 @@ export function createApiRouter(methods: readonly MethodDef[], options: RouterOp
   for (const method of registry.values()) {
     const base = t.procedure.input(passThrough);
     if (method.kind === 'query') {
-      procedures[method.name] = base.query(({ input, ctx }) => (method as MethodDef<'query'>).handler(validate(method, input), ctx));
+      procedures[method.name] = base.query(({ input, ctx }) => run(() => (method as MethodDef<'query'>).handler(validate(method, input), ctx)));
     } else if (method.kind === 'mutation') {
-      procedures[method.name] = base.mutation(({ input, ctx }) => (method as MethodDef<'mutation'>).handler(validate(method, input), ctx));
+      procedures[method.name] = base.mutation(({ input, ctx }) => run(() => (method as MethodDef<'mutation'>).handler(validate(method, input), ctx)));
     } else {
       const sub = method as MethodDef<'subscription'>;
       procedures[method.name] = base.subscription(async function* ({ input, ctx, signal }) {
-        const valid = validate(method, input);
+        const valid = await run(() => validate(method, input));
         yield* sub.handler(valid, ctx, signal ?? new AbortController().signal);
       });
     }

@@ -1,0 +1,41 @@
+import { createI18n } from 'vue-i18n';
+import { catalog } from '../../main/core/i18n/catalog.ts';
+import type { MessageTree } from '../../main/core/i18n/format.ts';
+import { uiMessages } from './ui-messages.ts';
+
+export type UiLocale = 'zh-CN' | 'en';
+const STORAGE_KEY = 'campaign-desk.locale';
+
+function merged(a: MessageTree, b: MessageTree): MessageTree {
+  const out: MessageTree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = typeof v === 'object' && typeof prev === 'object' ? merged(prev, v) : v;
+  }
+  return out;
+}
+
+/** Until the service answers, use the language last seen in this browser. */
+export function initialLocale(): UiLocale {
+  const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+  return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN';
+}
+
+export function rememberLocale(locale: UiLocale): void {
+  globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+  document.documentElement.lang = locale;
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'en',
+  datetimeFormats: {
+    en: { long: { dateStyle: 'medium', timeStyle: 'medium' } },
+    'zh-CN': { long: { dateStyle: 'medium', timeStyle: 'medium' } },
+  },
+  messages: {
+    en: merged(catalog.en, uiMessages.en as MessageTree),
+    'zh-CN': merged(catalog['zh-CN'], uiMessages['zh-CN'] as MessageTree),
+  },
+});

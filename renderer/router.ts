@@ -1,0 +1,30 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import DashboardView from './views/DashboardView.vue';
+import SectionView from './views/SectionView.vue';
+import SettingsView from './views/SettingsView.vue';
+
+/** The left navigation, in order. `section` views show what will be there until built. */
+export const navItems = [
+  { name: 'dashboard', path: '/', icon: 'Odometer' },
+  { name: 'plans', path: '/plans', icon: 'Calendar' },
+  { name: 'audiences', path: '/audiences', icon: 'UserFilled' },
+  { name: 'customers', path: '/customers', icon: 'User' },
+  { name: 'rights', path: '/rights', icon: 'Present' },
+  { name: 'records', path: '/records', icon: 'Document' },
+  { name: 'runs', path: '/runs', icon: 'VideoPlay' },
+  { name: 'plugins', path: '/plugins', icon: 'Grid' },
+  { name: 'sync', path: '/sync', icon: 'Refresh' },
+  { name: 'settings', path: '/settings', icon: 'Setting' },
+] as const;
+
+export type NavName = (typeof navItems)[number]['name'];
+
+const routes: RouteRecordRaw[] = navItems.map((item) => {
+  if (item.name === 'dashboard') return { path: item.path, name: item.name, component: DashboardView };
+  if (item.name === 'settings') return { path: item.path, name: item.name, component: SettingsView };
+  return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
+});
+routes.push({ path: '/:rest(.*)*', redirect: '/' });
+
+// Hash history: works from Electron's app:// protocol and browser mode alike.
+export const router = createRouter({ history: createWebHashHistory(), routes });
