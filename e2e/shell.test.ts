@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ensureRendererBuilt } from '../main/app/build-ui.ts';
+import { startBrowserMode, type RunningApp } from '../main/app/start-browser-mode.ts';
+import { makeTempDir } from '../main/testing/temp-dir.ts';
+import { artifactPath, launchChromium } from './support/browser.ts';
+
+const sections = ['plans', 'audiences', 'customers', 'rights', 'records', 'runs', 'plugins', 'sync'] as const;
+const english: Record<string, string> = {
+  plans: 'Plans',
+  audiences: 'Audiences',
+  customers: 'Customers',
+  rights: 'Rights',
+  records: 'Records',
+  runs: 'Runs',
+  plugins: 'Plugins',
+  sync: 'Sync',
+};
+
+describe('app shell in Chromium', () => {
+  const dir = makeTempDir();
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureRendererBuilt(() => undefined);
+    app = await startBrowserMode({ dataDir: dir.path, port: 0, version: '1.2.3', mode: 'browser' });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    dir.remove();
+  });
+
+  it('opens the printed URL and shows the dashboard in Chinese', async () => {
+    await page.goto(app.server.url);
+    // The token was traded for a cookie and removed from the address bar.
+    expect(page.url()).not.toContain('token=');
+    await page.getByTestId('dashboard').getByRole('heading', { name: '概览' }).waitFor();
+    await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('1.2.3');
+    expect(await page.getByTestId('data-dir').textContent()).toBe(dir.path);
+    await page.screenshot({ path: artifactPath('dashboard-zh-CN.png'), animations: 'disabled' });
+  });
+
+  it('switches to English', async () => {
+    await page.getByTestId('lang-select').click();
+    await page.getByRole('option', { name: 'English' }).click();
+    await page.getByTestId('dashboard').getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(() => app.services.settings.get().locale).toBe('en');
+    await page.screenshot({ path: artifactPath('dashboard-en.png'), animations: 'disabled' });
+  });
+
+  it('navigates every section', async () => {
+    for (const section of sections) {
+      await page.getByTestId(`nav-${section}`).click();
+      const view = page.getByTestId(`section-${section}`);
+      await view.getByRole('heading', { name: english[section] }).waitFor();
+      expect(await view.textContent()).toContain('Not available yet');
+    }
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings').getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('dashboard').waitFor();
+  });
+
+  it('stays in English after a reload', async () => {
+    await page.reload();
+    await page.getByTestId('dashboard').getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.getByTestId('nav-plans').textContent()).toContain('Plans');
+  });
+
+  it('switches to the dark theme from Settings', async () => {
+    await page.getByTestId('nav-settings').click();
+    await page.getByText('Dark', { exact: true }).click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    expect(app.services.settings.get().theme).toBe('dark');
+  });
+});
