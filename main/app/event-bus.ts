@@ -4,6 +4,8 @@ import { EventEmitter, on } from 'node:events';
 export interface AppEvents {
   'settings-changed': { keys: string[] };
   'data-changed': { collection: string };
+  /** Something the user should see even with the window closed (desktop: a native notification). */
+  notify: { title: string; body: string };
 }
 
 /** A typed in-process event bus. */

@@ -28,7 +28,7 @@ async function startDesktop(binary: string, options: StartOptions): Promise<numb
   const entry = join(electronDistDir, 'main.cjs');
   if (!existsSync(entry)) {
     const { build } = await import('vite');
-    await build({ configFile: join(appRoot, 'vite.electron.config.ts'), logLevel: 'warn' });
+    for (const mode of ['main', 'preload']) await build({ configFile: join(appRoot, 'vite.electron.config.ts'), mode, logLevel: 'warn' });
   }
   const args = [entry, ...(options.dataDir ? ['--data-dir', options.dataDir] : [])];
   const child = spawn(binary, args, { stdio: 'inherit' });
