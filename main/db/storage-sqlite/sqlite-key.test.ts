@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { toSqliteKey } from './sqlite-key.ts';
+import { seededRandom } from './sqlite-test-support.ts';
 
 function jsCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -15,16 +16,6 @@ function randomKey(random: () => number): string {
   return s;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('toSqliteKey', () => {
   it('leaves ordinary text unchanged', () => {
     expect(toSqliteKey('customer-001 张三')).toBe('customer-001 张三');
@@ -35,7 +26,7 @@ describe('toSqliteKey', () => {
     db.exec('CREATE TABLE k (raw TEXT, key TEXT)');
     const insert = db.prepare('INSERT INTO k VALUES (?, ?)');
     const seed = 20240601;
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const keys = new Set<string>(['😀', '\uffff', '\uffff\uffff', '😀\uffff', '', '\u0000', '\u0001']);
     while (keys.size < 3000) keys.add(randomKey(random));
     for (const k of keys) insert.run(JSON.stringify(k), toSqliteKey(k));

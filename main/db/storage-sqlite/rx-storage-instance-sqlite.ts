@@ -1,0 +1,350 @@
+import type { Statement } from 'better-sqlite3';
+import { Subject, type Observable } from 'rxjs';
+import {
+  categorizeBulkWriteRows,
+  ensureNotFalsy,
+  getChangedDocumentsSinceQuery,
+  getPrimaryFieldOfPrimaryKey,
+  getQueryMatcher,
+  getSortComparator,
+  getStartIndexStringFromLowerBound,
+  getStartIndexStringFromUpperBound,
+  now,
+  prepareQuery,
+  type BulkWriteRow,
+  type CategorizeBulkWriteRowsOutput,
+  type EventBulk,
+  type PreparedQuery,
+  type RxDocumentData,
+  type RxJsonSchema,
+  type RxStorageBulkWriteResponse,
+  type RxStorageChangeEvent,
+  type RxStorageCountResult,
+  type RxStorageDefaultCheckpoint,
+  type RxStorageInstance,
+  type RxStorageQueryResult,
+  type StringKeys,
+} from 'rxdb';
+import { quoteIdentifier, releaseSqliteFile } from './sqlite-file.ts';
+import { toSqliteKey } from './sqlite-key.ts';
+import type { SqliteIndexColumn, SqliteInstanceCreationOptions, SqliteStorageInternals } from './sqlite-types.ts';
+import type { RxStorageSqlite } from './rx-storage-sqlite.ts';
+
+type ChangeEventBulk<RxDocType> = EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>;
+/** Attachment bytes read ahead of the (synchronous) write transaction, by their Blob. */
+type AttachmentBytes = Map<Blob, Buffer>;
+
+/**
+ * An RxDB collection (one schema version) in a table of the database's SQLite file.
+ * Invariants: a row's `k<n>` column is `toSqliteKey` of RxDB's index string of index n, so
+ * SQLite's order on it is RxDB's; every bulkWrite is one SQLite transaction, and its
+ * change event is emitted only after the commit.
+ */
+export class RxStorageInstanceSqlite<RxDocType>
+  implements RxStorageInstance<RxDocType, SqliteStorageInternals, SqliteInstanceCreationOptions, RxStorageDefaultCheckpoint>
+{
+  readonly primaryPath: StringKeys<RxDocumentData<RxDocType>>;
+  private readonly changes$ = new Subject<ChangeEventBulk<RxDocType>>();
+  private readonly listener = (bulk: unknown) => this.changes$.next(bulk as ChangeEventBulk<RxDocType>);
+  private readonly indexByName = new Map<string, SqliteIndexColumn>();
+  private readonly statementCache = new Map<string, Statement<unknown[], unknown>>();
+  private readonly writeTransaction: (
+    rows: BulkWriteRow<RxDocType>[],
+    context: string,
+    bytes: AttachmentBytes | undefined,
+  ) => CategorizeBulkWriteRowsOutput<RxDocType>;
+  private closed: Promise<void> | undefined;
+
+  constructor(
+    readonly storage: RxStorageSqlite,
+    readonly databaseName: string,
+    readonly collectionName: string,
+    readonly schema: Readonly<RxJsonSchema<RxDocumentData<RxDocType>>>,
+    readonly internals: SqliteStorageInternals,
+    readonly options: Readonly<SqliteInstanceCreationOptions>,
+  ) {
+    this.primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey) as StringKeys<RxDocumentData<RxDocType>>;
+    for (const index of internals.indexes) this.indexByName.set(index.fields.join(','), index);
+    let listeners = internals.file.listeners.get(internals.table);
+    if (!listeners) internals.file.listeners.set(internals.table, (listeners = new Set()));
+    listeners.add(this.listener);
+    this.writeTransaction = internals.file.db.transaction((rows, context, bytes) => this.writeInTransaction(rows, context, bytes));
+  }
+
+  bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
+    this.ensureOpen();
+    // Without attachments everything is synchronous: no other write can interleave.
+    if (!this.internals.attachmentsTable) return Promise.resolve(this.write(rows, context, undefined));
+    return readAttachmentBytes(rows).then((bytes) => this.write(rows, context, bytes));
+  }
+
+  private write(rows: BulkWriteRow<RxDocType>[], context: string, bytes: AttachmentBytes | undefined): RxStorageBulkWriteResponse<RxDocType> {
+    this.ensureOpen();
+    const categorized = this.writeTransaction(rows, context, bytes);
+    const eventBulk = categorized.eventBulk;
+    if (eventBulk.events.length > 0) {
+      const newest = ensureNotFalsy(categorized.newestRow).document;
+      eventBulk.checkpoint = { id: newest[this.primaryPath] as string, lwt: newest._meta.lwt };
+      for (const listener of this.internals.file.listeners.get(this.internals.table) ?? []) listener(eventBulk);
+    }
+    return { error: categorized.errors };
+  }
+
+  /** Reads the current states, lets RxDB decide conflicts, writes the rest: all in one transaction. */
+  private writeInTransaction(rows: BulkWriteRow<RxDocType>[], context: string, bytes: AttachmentBytes | undefined) {
+    const primaryPath = this.primaryPath;
+    const { statements, indexes } = this.internals;
+    const ids = rows.map((row) => toSqliteKey(row.document[primaryPath] as string));
+    const docsInDb = new Map<string, RxDocumentData<RxDocType>>();
+    for (const json of statements.selectByIds.all(JSON.stringify(ids))) {
+      const doc = JSON.parse(json) as RxDocumentData<RxDocType>;
+      docsInDb.set(doc[primaryPath] as string, doc);
+    }
+    const categorized = categorizeBulkWriteRows<RxDocType>(this, primaryPath as StringKeys<RxDocType>, docsInDb, rows, context);
+    const keyCount = indexes.length;
+    for (const row of categorized.bulkInsertDocs) {
+      const doc = row.document;
+      const params = new Array<unknown>(4 + keyCount);
+      params[0] = toSqliteKey(doc[primaryPath] as string);
+      params[1] = doc._deleted ? 1 : 0;
+      params[2] = doc._meta.lwt;
+      params[3] = JSON.stringify(doc);
+      for (let i = 0; i < keyCount; i++) params[4 + i] = toSqliteKey(indexes[i]!.getIndexableString(doc));
+      statements.insert.run(params);
+    }
+    for (const row of categorized.bulkUpdateDocs) {
+      const doc = row.document;
+      const params = new Array<unknown>(4 + keyCount);
+      params[0] = doc._deleted ? 1 : 0;
+      params[1] = doc._meta.lwt;
+      params[2] = JSON.stringify(doc);
+      for (let i = 0; i < keyCount; i++) params[3 + i] = toSqliteKey(indexes[i]!.getIndexableString(doc));
+      params[3 + keyCount] = toSqliteKey(doc[primaryPath] as string);
+      statements.update.run(params);
+    }
+    if (this.internals.attachmentsTable) this.writeAttachments(categorized, ensureNotFalsy(bytes));
+    return categorized;
+  }
+
+  private writeAttachments(categorized: CategorizeBulkWriteRowsOutput<RxDocType>, bytes: AttachmentBytes): void {
+    const table = quoteIdentifier(ensureNotFalsy(this.internals.attachmentsTable));
+    const put = this.statement(
+      `put-attachment`,
+      `INSERT OR REPLACE INTO ${table} (doc_id, attachment_id, digest, type, data) VALUES (?, ?, ?, ?, ?)`,
+    );
+    for (const a of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
+      const data = ensureNotFalsy(bytes.get(a.attachmentData.data), 'attachment bytes not read ahead');
+      put.run(toSqliteKey(a.documentId), toSqliteKey(a.attachmentId), a.digest, a.attachmentData.type, data);
+    }
+    const remove = this.statement('delete-attachment', `DELETE FROM ${table} WHERE doc_id = ? AND attachment_id = ?`);
+    for (const a of categorized.attachmentsRemove) remove.run(toSqliteKey(a.documentId), toSqliteKey(a.attachmentId));
+  }
+
+  findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
+    this.ensureOpen();
+    const found: RxDocumentData<RxDocType>[] = [];
+    if (ids.length === 0) return Promise.resolve(found);
+    const json = this.internals.statements.selectByIds.all(JSON.stringify(ids.map(toSqliteKey)));
+    for (const row of json) {
+      const doc = JSON.parse(row) as RxDocumentData<RxDocType>;
+      if (withDeleted || !doc._deleted) found.push(doc);
+    }
+    return Promise.resolve(found);
+  }
+
+  query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
+    this.ensureOpen();
+    const { query, queryPlan } = preparedQuery;
+    const skip = query.skip ?? 0;
+    // typeof: an explicit `limit: 0` means no documents, not "no limit".
+    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+    const range = this.range(preparedQuery);
+    const mustSort = !queryPlan.sortSatisfiedByIndex;
+    let documents: RxDocumentData<RxDocType>[];
+    if (queryPlan.selectorSatisfiedByIndex && !mustSort) {
+      // The common case is pure SQL: range scan in index order, skip and limit included.
+      const stmt = this.rangeStatement(range.index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'page');
+      documents = parseAll(stmt.all(range.lower, range.upper, Number.isFinite(limit) ? limit : -1, skip) as string[]);
+      return Promise.resolve({ documents });
+    }
+    const stmt = this.rangeStatement(range.index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'all');
+    if (queryPlan.selectorSatisfiedByIndex) {
+      documents = parseAll(stmt.all(range.lower, range.upper) as string[]);
+    } else {
+      const matches = getQueryMatcher(this.schema, query);
+      documents = [];
+      if (!mustSort && Number.isFinite(limit)) {
+        // In index order: stop reading as soon as skip + limit documents matched.
+        const wanted = skip + limit;
+        if (wanted > 0) {
+          for (const json of stmt.iterate(range.lower, range.upper) as IterableIterator<string>) {
+            const doc = JSON.parse(json) as RxDocumentData<RxDocType>;
+            if (matches(doc) && documents.push(doc) >= wanted) break;
+          }
+        }
+      } else {
+        for (const json of stmt.all(range.lower, range.upper) as string[]) {
+          const doc = JSON.parse(json) as RxDocumentData<RxDocType>;
+          if (matches(doc)) documents.push(doc);
+        }
+      }
+    }
+    if (mustSort) documents.sort(getSortComparator(this.schema, query));
+    if (skip > 0 || documents.length > skip + limit) documents = documents.slice(skip, skip + limit);
+    return Promise.resolve({ documents });
+  }
+
+  /** Like the memory storage, counts the whole match (RxDB's count() takes no skip/limit). */
+  count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
+    this.ensureOpen();
+    const { query, queryPlan } = preparedQuery;
+    const range = this.range(preparedQuery);
+    if (queryPlan.selectorSatisfiedByIndex) {
+      const stmt = this.rangeStatement(range.index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'count');
+      return Promise.resolve({ count: stmt.get(range.lower, range.upper) as number, mode: 'fast' });
+    }
+    const matches = getQueryMatcher(this.schema, query);
+    const stmt = this.rangeStatement(range.index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, 'all');
+    let count = 0;
+    for (const json of stmt.all(range.lower, range.upper) as string[]) {
+      if (matches(JSON.parse(json) as RxDocumentData<RxDocType>)) count++;
+    }
+    // 'slow': every document of the index range was read, as RxDB defines it.
+    return Promise.resolve({ count, mode: 'slow' });
+  }
+
+  /** Documents written after the checkpoint, oldest first, deleted ones included. */
+  async getChangedDocumentsSince(
+    limit: number,
+    checkpoint?: RxStorageDefaultCheckpoint,
+  ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
+    this.ensureOpen();
+    const fields = ['_meta.lwt', this.primaryPath];
+    const index = this.indexByName.get(fields.join(','));
+    let documents: RxDocumentData<RxDocType>[];
+    if (index) {
+      const after = checkpoint ? toSqliteKey(getStartIndexStringFromLowerBound(this.schema, fields, [checkpoint.lwt, checkpoint.id])) : '';
+      const stmt = this.statement(
+        `changes:${index.column}`,
+        `SELECT data FROM ${quoteIdentifier(this.internals.table)} WHERE ${index.column} > ? ORDER BY ${index.column} LIMIT ?`,
+      );
+      documents = parseAll(stmt.pluck().all(after, limit) as string[]);
+    } else {
+      // RxDB always adds this index; this is its own fallback for storages without the method.
+      documents = (await this.query(prepareQuery(this.schema, getChangedDocumentsSinceQuery(this, limit, checkpoint)))).documents;
+    }
+    const last = documents[documents.length - 1];
+    return {
+      documents,
+      checkpoint: last ? { id: last[this.primaryPath] as string, lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }),
+    };
+  }
+
+  changeStream(): Observable<ChangeEventBulk<RxDocType>> {
+    this.ensureOpen();
+    return this.changes$.asObservable();
+  }
+
+  /** Purges tombstones deleted at least `minimumDeletedTime` ms ago; always finishes in one go. */
+  cleanup(minimumDeletedTime: number): Promise<boolean> {
+    this.ensureOpen();
+    const maxDeletionTime = now() - minimumDeletedTime;
+    const table = quoteIdentifier(this.internals.table);
+    const db = this.internals.file.db;
+    db.transaction(() => {
+      if (this.internals.attachmentsTable) {
+        db.prepare(
+          `DELETE FROM ${quoteIdentifier(this.internals.attachmentsTable)} WHERE doc_id IN (SELECT id FROM ${table} WHERE deleted = 1 AND lwt <= ?)`,
+        ).run(maxDeletionTime);
+      }
+      db.prepare(`DELETE FROM ${table} WHERE deleted = 1 AND lwt <= ?`).run(maxDeletionTime);
+    })();
+    return Promise.resolve(true);
+  }
+
+  getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
+    this.ensureOpen();
+    const table = this.internals.attachmentsTable;
+    const row = table
+      ? (this.statement('get-attachment', `SELECT digest, type, data FROM ${quoteIdentifier(table)} WHERE doc_id = ? AND attachment_id = ?`).get(
+          toSqliteKey(documentId),
+          toSqliteKey(attachmentId),
+        ) as { digest: string; type: string; data: Buffer } | undefined)
+      : undefined;
+    if (!row || row.digest !== digest) {
+      return Promise.reject(new Error(`attachment does not exist: ${documentId}/${attachmentId}`));
+    }
+    return Promise.resolve(new Blob([row.data], { type: row.type }));
+  }
+
+  remove(): Promise<void> {
+    this.ensureOpen();
+    this.internals.file.dropTable(this.internals.table);
+    return this.close();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return this.closed;
+    // Released right away (not in a later tick), so a reopen of the same file can follow directly.
+    this.closed = Promise.resolve();
+    this.changes$.complete();
+    this.internals.file.listeners.get(this.internals.table)?.delete(this.listener);
+    releaseSqliteFile(this.internals.file);
+    return this.closed;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new Error(`SQLite storage instance ${this.databaseName}/${this.collectionName} is closed`);
+  }
+
+  /** The plan's index column and its bounds as SQLite keys. */
+  private range(preparedQuery: PreparedQuery<RxDocType>): { index: SqliteIndexColumn; lower: string; upper: string } {
+    const plan = preparedQuery.queryPlan;
+    const index = this.indexByName.get(plan.index.join(','));
+    if (!index) throw new Error(`index does not exist: ${plan.index.join(',')} (${this.collectionName})`);
+    return {
+      index,
+      lower: toSqliteKey(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
+      upper: toSqliteKey(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
+    };
+  }
+
+  private rangeStatement(index: SqliteIndexColumn, inclusiveStart: boolean, inclusiveEnd: boolean, kind: 'all' | 'page' | 'count') {
+    const c = index.column;
+    const where = `${c} ${inclusiveStart ? '>=' : '>'} ? AND ${c} ${inclusiveEnd ? '<=' : '<'} ?`;
+    const table = quoteIdentifier(this.internals.table);
+    const key = `${kind}:${where}`;
+    if (kind === 'count') return this.statement(key, `SELECT count(*) FROM ${table} WHERE ${where}`).pluck();
+    const tail = kind === 'page' ? ' LIMIT ? OFFSET ?' : '';
+    return this.statement(key, `SELECT data FROM ${table} WHERE ${where} ORDER BY ${c}${tail}`).pluck();
+  }
+
+  private statement(key: string, sql: string): Statement<unknown[], unknown> {
+    let stmt = this.statementCache.get(key);
+    if (!stmt) this.statementCache.set(key, (stmt = this.internals.file.db.prepare(sql)));
+    return stmt;
+  }
+}
+
+function parseAll<T>(rows: string[]): RxDocumentData<T>[] {
+  const docs = new Array<RxDocumentData<T>>(rows.length);
+  for (let i = 0; i < rows.length; i++) docs[i] = JSON.parse(rows[i]!) as RxDocumentData<T>;
+  return docs;
+}
+
+/** Reads every attachment Blob of the rows into memory, before the synchronous transaction. */
+async function readAttachmentBytes<RxDocType>(rows: BulkWriteRow<RxDocType>[]): Promise<AttachmentBytes> {
+  const bytes: AttachmentBytes = new Map();
+  const reads: Promise<void>[] = [];
+  for (const row of rows) {
+    for (const attachment of Object.values(row.document._attachments ?? {})) {
+      if ('data' in attachment && attachment.data && !bytes.has(attachment.data)) {
+        const blob = attachment.data;
+        bytes.set(blob, Buffer.alloc(0));
+        reads.push(blob.arrayBuffer().then((buffer) => void bytes.set(blob, Buffer.from(buffer))));
+      }
+    }
+  }
+  await Promise.all(reads);
+  return bytes;
+}

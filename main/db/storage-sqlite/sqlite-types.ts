@@ -1,0 +1,45 @@
+import type { Statement } from 'better-sqlite3';
+import type { SqliteFile } from './sqlite-file.ts';
+
+/** Settings of `getRxStorageSqlite()`. */
+export interface SqliteStorageSettings {
+  /** Folder that holds one SQLite file per RxDatabase. Created if missing. */
+  directory: string;
+  /**
+   * File name (inside `directory`) of a database; default `<databaseName>.sqlite`.
+   * Must be stable: the same name always maps to the same file.
+   */
+  fileName?: (databaseName: string) => string;
+}
+
+/** Per-collection options; the SQLite storage has none yet. */
+export type SqliteInstanceCreationOptions = Record<string, never>;
+
+/** One schema index (incl. RxDB's `_deleted` prefix and primary key suffix) and its column. */
+export interface SqliteIndexColumn {
+  /** Field paths of the index, as in the schema: `['_deleted', 'storeId', 'id']`. */
+  fields: string[];
+  /** Column name `k<n>`; holds `toSqliteKey(getIndexableString(doc))` and has an SQL index. */
+  column: string;
+  getIndexableString: (doc: object) => string;
+}
+
+/** What a storage instance owns inside its file; plain data except the statements. */
+export interface SqliteStorageInternals {
+  file: SqliteFile;
+  /** Table of the documents of this collection and schema version. */
+  table: string;
+  /** Table of attachment bytes, when the schema has attachments. */
+  attachmentsTable: string | undefined;
+  indexes: SqliteIndexColumn[];
+  statements: SqliteStatements;
+}
+
+export interface SqliteStatements {
+  /** `(idsJson) -> data[]`: documents whose encoded ids are in the JSON array. */
+  selectByIds: Statement<[string], string>;
+  /** `(id, deleted, lwt, data, ...keys)`. */
+  insert: Statement<unknown[]>;
+  /** `(deleted, lwt, data, ...keys, id)`. */
+  update: Statement<unknown[]>;
+}
