@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   'API_TRANSPORT',
   // CLI: the command line
   'CLI_USAGE',
+  // AU: audiences and customers
+  'AU_INVALID_RULE',
+  'AU_UNSUPPORTED_VERSION',
   // DB: local database
   'DB_NOT_A_DATABASE',
   'DB_NEWER_SCHEMA',

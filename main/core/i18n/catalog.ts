@@ -1,4 +1,5 @@
 import type { MessageTree } from './format.ts';
+import { audienceMessages } from './locales/audience.ts';
 import { errorMessages } from './locales/errors.ts';
 import { dbMessages } from './locales/db.ts';
 
@@ -6,7 +7,7 @@ import { dbMessages } from './locales/db.ts';
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, dbMessages];
+const areas = [errorMessages, audienceMessages, dbMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {
