@@ -293,6 +293,21 @@ export class RxStorageInstanceSqlite<RxDocType>
     return this.closed;
   }
 
+  /**
+   * SQLite's plan for the statement `query()` runs (EXPLAIN QUERY PLAN details), e.g.
+   * `SEARCH items__v0 USING INDEX items__v0:k1 (k1>? AND k1<?)`: for tests and slow-query hunts.
+   */
+  explainQuery(preparedQuery: PreparedQuery<RxDocType>): string[] {
+    this.ensureOpen();
+    const { queryPlan } = preparedQuery;
+    const range = this.range(preparedQuery);
+    const paged = queryPlan.selectorSatisfiedByIndex && queryPlan.sortSatisfiedByIndex;
+    const stmt = this.rangeStatement(range.index, queryPlan.inclusiveStart, queryPlan.inclusiveEnd, paged ? 'page' : 'all');
+    const params = paged ? [range.lower, range.upper, -1, 0] : [range.lower, range.upper];
+    const rows = this.internals.file.db.prepare(`EXPLAIN QUERY PLAN ${stmt.source}`).all(...params) as { detail: string }[];
+    return rows.map((row) => row.detail);
+  }
+
   private ensureOpen(): void {
     if (this.closed) throw new Error(`SQLite storage instance ${this.databaseName}/${this.collectionName} is closed`);
   }
