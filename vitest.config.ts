@@ -13,6 +13,7 @@ export default defineConfig({
       'renderer/**/*.test.ts',
       'e2e/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'resources/**/*.test.ts',
       'eslint-rules/**/*.test.ts',
     ],
     testTimeout: 30_000,
