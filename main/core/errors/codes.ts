@@ -29,6 +29,29 @@ export const ERROR_CODES = [
   'DB_CORRUPT',
   'DB_OPEN_FAILED',
   'DB_BACKUP_FAILED',
+  // PE: period expressions
+  'PE_EMPTY',
+  'PE_FIELD_COUNT',
+  'PE_SYNTAX',
+  'PE_OUT_OF_RANGE',
+  'PE_REVERSED_RANGE',
+  'PE_BAD_STEP',
+  'PE_UNKNOWN_TYPE',
+  'PE_SINGLE_RANGE_ONLY',
+  'PE_NOT_ALLOWED',
+  'PE_FIELD_UNUSED',
+  'PE_YEAR_REQUIRED',
+  'PE_IMPOSSIBLE_DATE',
+  'PE_EMPTY_PERIOD',
+  'PE_BAD_TIME_ZONE',
+  'PE_FORM_INVALID',
+  // TM: time model (effective time, execution time, festivals)
+  'TM_BAD_INSTANT',
+  'TM_BAD_DATE',
+  'TM_BAD_RANGE',
+  'TM_BAD_SPEC',
+  'TM_UNKNOWN_FESTIVAL',
+  'TM_YEAR_OUT_OF_RANGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

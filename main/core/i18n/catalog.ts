@@ -2,12 +2,13 @@ import type { MessageTree } from './format.ts';
 import { audienceMessages } from './locales/audience.ts';
 import { errorMessages } from './locales/errors.ts';
 import { dbMessages } from './locales/db.ts';
+import { periodMessages } from './locales/period.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, audienceMessages, dbMessages];
+const areas = [errorMessages, audienceMessages, dbMessages, periodMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {
