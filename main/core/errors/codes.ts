@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   // AU: audiences and customers
   'AU_INVALID_RULE',
   'AU_UNSUPPORTED_VERSION',
+  // IM: importing customers and events
+  'IM_FILE',
+  'IM_MAPPING',
   // DB: local database
   'DB_NOT_A_DATABASE',
   'DB_NEWER_SCHEMA',
