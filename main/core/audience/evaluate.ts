@@ -87,7 +87,7 @@ export function matchesAttribute(c: AttributeCondition, customer: Customer): boo
   }
 }
 
-function eventMatches(e: CustomerEvent, c: BehaviourCondition | AbsenceCondition): boolean {
+export function eventMatches(e: CustomerEvent, c: BehaviourCondition | AbsenceCondition): boolean {
   if (e.type !== c.event) return false;
   if (c.filter.category !== undefined && e.category !== c.filter.category) return false;
   if (c.filter.productId !== undefined && e.productId !== c.filter.productId) return false;
@@ -96,11 +96,39 @@ function eventMatches(e: CustomerEvent, c: BehaviourCondition | AbsenceCondition
 }
 
 /** Events count when `now - window < at <= now`. */
-function inWindow(at: number, now: number, window: TimeWindow): boolean {
+export function inWindow(at: number, now: number, window: TimeWindow): boolean {
   return at <= now && at > now - windowMs(window);
 }
 
-function matchesCondition(c: Condition, customer: Customer, events: readonly CustomerEvent[], ctx: EvaluationContext): boolean {
+/**
+ * Answers behaviour and absence conditions for a customer. The reference evaluator scans the
+ * customer's events; the database evaluator looks the customer up in sets computed once per
+ * condition with indexed queries.
+ */
+export type BehaviourOracle = (condition: BehaviourCondition | AbsenceCondition, customer: Customer) => boolean;
+
+/** Behaviour from a list of the customer's events. */
+export function eventsOracle(events: readonly CustomerEvent[], now: number): BehaviourOracle {
+  return (c) => (c.kind === 'behaviour' ? behaviourMatches(c, events, now) : absenceMatches(c, events, now));
+}
+
+export function behaviourMatches(c: BehaviourCondition, events: readonly CustomerEvent[], now: number): boolean {
+  let count = 0;
+  for (const e of events) if (eventMatches(e, c) && inWindow(Date.parse(e.at), now, c.within) && ++count >= c.minCount) return true;
+  return false;
+}
+
+export function absenceMatches(c: AbsenceCondition, events: readonly CustomerEvent[], now: number): boolean {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const e of events) {
+    const at = Date.parse(e.at);
+    if (eventMatches(e, c) && inWindow(at, now, c.within) && at > latest) latest = at;
+  }
+  if (latest === Number.NEGATIVE_INFINITY) return false;
+  return !events.some((e) => e.type === c.thenNo && Date.parse(e.at) >= latest && Date.parse(e.at) <= now);
+}
+
+function matchesCondition(c: Condition, customer: Customer, behaviour: BehaviourOracle, ctx: EvaluationContext): boolean {
   switch (c.kind) {
     case 'attribute':
       return matchesAttribute(c, customer);
@@ -120,20 +148,9 @@ function matchesCondition(c: Condition, customer: Customer, events: readonly Cus
       if (c.maxDays !== undefined && since < ctx.now - c.maxDays * DAY_MS) return false;
       return true;
     }
-    case 'behaviour': {
-      let count = 0;
-      for (const e of events) if (eventMatches(e, c) && inWindow(Date.parse(e.at), ctx.now, c.within) && ++count >= c.minCount) return true;
-      return false;
-    }
-    case 'absence': {
-      let latest = Number.NEGATIVE_INFINITY;
-      for (const e of events) {
-        const at = Date.parse(e.at);
-        if (eventMatches(e, c) && inWindow(at, ctx.now, c.within) && at > latest) latest = at;
-      }
-      if (latest === Number.NEGATIVE_INFINITY) return false;
-      return !events.some((e) => e.type === c.thenNo && Date.parse(e.at) >= latest && Date.parse(e.at) <= ctx.now);
-    }
+    case 'behaviour':
+    case 'absence':
+      return behaviour(c, customer);
     case 'sample':
       return inSample(c.seed, customer.externalId, c.percent);
   }
@@ -143,16 +160,21 @@ function matchesCondition(c: Condition, customer: Customer, events: readonly Cus
  * The reference evaluator: does one customer, with their events, match the rule? Indexed
  * evaluation over the database must agree with it (tests compare the two).
  */
-export function matchesRule(node: RuleNode, customer: Customer, events: readonly CustomerEvent[], ctx: EvaluationContext): boolean {
+export function matchesRule(node: RuleNode, customer: Customer, events: readonly CustomerEvent[] | BehaviourOracle, ctx: EvaluationContext): boolean {
+  const behaviour = typeof events === 'function' ? events : eventsOracle(events, ctx.now);
+  return matchesNode(node, customer, behaviour, ctx);
+}
+
+function matchesNode(node: RuleNode, customer: Customer, behaviour: BehaviourOracle, ctx: EvaluationContext): boolean {
   if ('op' in node) {
     switch (node.op) {
       case 'and':
-        return node.children.every((child) => matchesRule(child, customer, events, ctx));
+        return node.children.every((child) => matchesNode(child, customer, behaviour, ctx));
       case 'or':
-        return node.children.some((child) => matchesRule(child, customer, events, ctx));
+        return node.children.some((child) => matchesNode(child, customer, behaviour, ctx));
       case 'not':
-        return !matchesRule(node.child, customer, events, ctx);
+        return !matchesNode(node.child, customer, behaviour, ctx);
     }
   }
-  return matchesCondition(node, customer, events, ctx);
+  return matchesCondition(node, customer, behaviour, ctx);
 }
