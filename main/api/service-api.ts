@@ -31,3 +31,5 @@ export type OutputOf<N extends MethodName> = ServiceApi[N]['output'];
 export type { SerializedError } from '../core/errors/campaign-error.ts';
 export type { SystemInfo } from './system.ts';
 export type { Settings, SettingsPatch } from '../app/settings-store.ts';
+export type { AudienceRule, RuleNode, Condition, AttributeField, Comparator } from '../core/audience/rule.ts';
+export type { Customer, CustomerEvent, EventType } from '../core/customers/customer.ts';

@@ -1,7 +1,11 @@
 import { createI18n } from 'vue-i18n';
 import { catalog } from '../../main/core/i18n/catalog.ts';
 import type { MessageTree } from '../../main/core/i18n/format.ts';
+import { audienceUiMessages } from './audience-messages.ts';
 import { uiMessages } from './ui-messages.ts';
+
+/** The renderer's own message modules, merged over the shared catalog. Add new ones here. */
+const uiModules = [uiMessages, audienceUiMessages];
 
 export type UiLocale = 'zh-CN' | 'en';
 const STORAGE_KEY = 'campaign-desk.locale';
@@ -35,7 +39,7 @@ export const i18n = createI18n({
     'zh-CN': { long: { dateStyle: 'medium', timeStyle: 'medium' } },
   },
   messages: {
-    en: merged(catalog.en, uiMessages.en as MessageTree),
-    'zh-CN': merged(catalog['zh-CN'], uiMessages['zh-CN'] as MessageTree),
+    en: uiModules.reduce((acc, m) => merged(acc, m.en as MessageTree), catalog.en),
+    'zh-CN': uiModules.reduce((acc, m) => merged(acc, m['zh-CN'] as MessageTree), catalog['zh-CN']),
   },
 });

@@ -1,0 +1,53 @@
+import type { Condition, RuleNode } from '../../../main/api/service-api.ts';
+
+export type ConditionKind = Condition['kind'];
+export const CONDITION_KINDS: ConditionKind[] = ['attribute', 'birthday', 'fan', 'behaviour', 'absence', 'sample'];
+export const EVENT_TYPES = ['browse', 'addToCart', 'order', 'refund', 'interaction'] as const;
+
+/** Field → value type, mirrored from the rule format for the editor's inputs. */
+export const FIELD_TYPES = {
+  level: 'number',
+  points: 'number',
+  growth: 'number',
+  totalSpend: 'number',
+  storeId: 'string',
+  gender: 'string',
+  tags: 'tags',
+  registeredAt: 'instant',
+  lastOrderAt: 'instant',
+} as const;
+export type FieldName = keyof typeof FIELD_TYPES;
+
+export function comparatorsFor(field: FieldName): string[] {
+  switch (FIELD_TYPES[field]) {
+    case 'number':
+    case 'instant':
+      return ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'exists'];
+    case 'tags':
+      return ['hasAny', 'hasAll', 'notIn'];
+    default:
+      return ['eq', 'neq', 'in', 'notIn'];
+  }
+}
+
+/** A new condition of a kind, filled with values that make a valid rule. */
+export function newCondition(kind: ConditionKind): Condition {
+  switch (kind) {
+    case 'attribute':
+      return { kind, field: 'level', cmp: 'gte', value: 1 };
+    case 'birthday':
+      return { kind, when: 'thisMonth', offsetDays: 0 };
+    case 'fan':
+      return { kind, isFan: true };
+    case 'behaviour':
+      return { kind, event: 'browse', within: { days: 7 }, filter: {}, minCount: 1 };
+    case 'absence':
+      return { kind, event: 'addToCart', within: { hours: 24 }, filter: {}, thenNo: 'order' };
+    case 'sample':
+      return { kind, percent: 10, seed: 'holdout' };
+  }
+}
+
+export function newGroup(op: 'and' | 'or' = 'and'): RuleNode {
+  return { op, children: [newCondition('attribute')] };
+}
