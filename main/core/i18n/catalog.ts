@@ -2,13 +2,14 @@ import type { MessageTree } from './format.ts';
 import { audienceMessages } from './locales/audience.ts';
 import { errorMessages } from './locales/errors.ts';
 import { dbMessages } from './locales/db.ts';
+import { rightsMessages } from './locales/rights.ts';
 import { periodMessages } from './locales/period.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, audienceMessages, dbMessages, periodMessages];
+const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {
