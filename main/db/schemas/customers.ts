@@ -1,0 +1,55 @@
+import type { RxJsonSchema } from 'rxdb';
+import type { Customer } from '../../core/customers/customer.ts';
+
+/**
+ * A customer as stored: the domain model plus `birthMonthDay` ('MM-DD', '' when unknown),
+ * derived on write so "birthday this week/month" is an index lookup.
+ */
+export type CustomerDoc = Customer & { birthMonthDay: string };
+
+export function toCustomerDoc(customer: Customer): CustomerDoc {
+  return { ...customer, birthMonthDay: customer.birthday ? customer.birthday.slice(5) : '' };
+}
+
+export function fromCustomerDoc(doc: CustomerDoc): Customer {
+  const { birthMonthDay: _derived, ...customer } = doc;
+  return customer;
+}
+
+const instant = { type: 'string', maxLength: 40 } as const;
+
+export const customerSchema: RxJsonSchema<CustomerDoc> = {
+  title: 'customers',
+  description: 'Members, fans and visitors of the chain',
+  version: 0,
+  primaryKey: 'externalId',
+  type: 'object',
+  properties: {
+    externalId: { type: 'string', maxLength: 64 },
+    storeId: { type: 'string', maxLength: 64 },
+    name: { type: 'string', maxLength: 100 },
+    phone: { type: 'string', maxLength: 32 },
+    email: { type: 'string', maxLength: 254 },
+    gender: { type: 'string', enum: ['female', 'male', 'unknown'], maxLength: 8 },
+    birthday: { type: 'string', maxLength: 10 },
+    birthMonthDay: { type: 'string', maxLength: 5 },
+    level: { type: 'integer', minimum: 0, maximum: 9, multipleOf: 1 },
+    tags: { type: 'array', items: { type: 'string', maxLength: 40 } },
+    points: { type: 'integer', minimum: 0 },
+    growth: { type: 'integer', minimum: 0 },
+    isFan: { type: 'boolean' },
+    fanSince: instant,
+    registeredAt: instant,
+    totalSpend: { type: 'integer' },
+    lastOrderAt: instant,
+    consent: {
+      type: 'object',
+      properties: { sms: { type: 'boolean' }, email: { type: 'boolean' }, wechat: { type: 'boolean' }, app: { type: 'boolean' } },
+      additionalProperties: false,
+    },
+  },
+  required: ['externalId', 'storeId', 'name', 'gender', 'birthMonthDay', 'level', 'tags', 'points', 'growth', 'isFan', 'registeredAt', 'totalSpend', 'consent'],
+  // Audience rules narrow by store, level and birthday first; the list screen sorts by name.
+  indexes: [['storeId', 'level'], 'level', 'birthMonthDay', ['isFan', 'storeId'], 'registeredAt', 'name'],
+  additionalProperties: false,
+};
