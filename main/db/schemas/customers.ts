@@ -7,8 +7,18 @@ import type { Customer } from '../../core/customers/customer.ts';
  */
 export type CustomerDoc = Customer & { birthMonthDay: string };
 
+/** Instants are stored as UTC ISO with milliseconds, so string order is time order. */
+function canonical(instant: string | undefined): string | undefined {
+  return instant === undefined ? undefined : new Date(instant).toISOString();
+}
+
 export function toCustomerDoc(customer: Customer): CustomerDoc {
-  return { ...customer, birthMonthDay: customer.birthday ? customer.birthday.slice(5) : '' };
+  const doc: CustomerDoc = { ...customer, registeredAt: new Date(customer.registeredAt).toISOString(), birthMonthDay: customer.birthday ? customer.birthday.slice(5) : '' };
+  const fanSince = canonical(customer.fanSince);
+  const lastOrderAt = canonical(customer.lastOrderAt);
+  if (fanSince !== undefined) doc.fanSince = fanSince;
+  if (lastOrderAt !== undefined) doc.lastOrderAt = lastOrderAt;
+  return doc;
 }
 
 export function fromCustomerDoc(doc: CustomerDoc): Customer {

@@ -1,0 +1,84 @@
+import type { MangoQuerySelector } from 'rxdb';
+import { matchingMonthDays, localDay } from '../../core/audience/birthday.ts';
+import type { BehaviourOracle, EvaluationContext } from '../../core/audience/evaluate.ts';
+import type { AttributeCondition, AudienceRule, RuleNode } from '../../core/audience/rule.ts';
+import type { CustomerDoc } from '../../db/schemas/customers.ts';
+import type { AudienceData, AudienceOptions } from './audience-data.ts';
+import { behaviourConditions, customersWithBehaviour, type BehaviourLike } from './behaviour-sets.ts';
+
+/** A rule prepared for one evaluation: what the index can answer, and the rest. */
+export interface CompiledAudience {
+  rule: AudienceRule;
+  /** A necessary condition answered by the customers' indexes (the first pass). */
+  selector: MangoQuerySelector<CustomerDoc>;
+  /** When an AND-ed behaviour condition matches few customers, only they are candidates. */
+  candidates?: Set<string>;
+  /** Behaviour answered from sets computed once per condition. */
+  oracle: BehaviourOracle;
+  ctx: EvaluationContext;
+}
+
+/** Candidate sets above this size are cheaper to apply as a filter than to fetch by id. */
+const MAX_DRIVER_SET = 50_000;
+const NUMERIC_OR_TEXT = new Set(['level', 'points', 'growth', 'totalSpend', 'storeId', 'gender', 'registeredAt']);
+
+function attributeSelector(c: AttributeCondition): MangoQuerySelector<CustomerDoc> | undefined {
+  if (!NUMERIC_OR_TEXT.has(c.field)) return undefined;
+  const norm = (v: unknown) => (c.field === 'registeredAt' ? new Date(String(v)).toISOString() : v);
+  const list = Array.isArray(c.value) ? c.value.map(norm) : [norm(c.value)];
+  const ops: Record<string, unknown> = {
+    eq: { $eq: list[0] },
+    neq: { $ne: list[0] },
+    gt: { $gt: list[0] },
+    gte: { $gte: list[0] },
+    lt: { $lt: list[0] },
+    lte: { $lte: list[0] },
+    in: { $in: list },
+    notIn: { $nin: list },
+    between: { $gte: list[0], $lte: list[1] },
+  };
+  const op = ops[c.cmp];
+  return op === undefined ? undefined : ({ [c.field]: op } as MangoQuerySelector<CustomerDoc>);
+}
+
+/** Index-answerable parts of one condition (a superset of its matches), if any. */
+function conditionSelector(node: RuleNode, options: AudienceOptions): MangoQuerySelector<CustomerDoc> | undefined {
+  if ('op' in node) return undefined;
+  switch (node.kind) {
+    case 'attribute':
+      return attributeSelector(node);
+    case 'fan':
+      return { isFan: node.isFan };
+    case 'birthday': {
+      // Stores may be a day apart: take the neighbouring days too; the second pass is exact.
+      const day = localDay(options.now, options.defaultZone) + node.offsetDays;
+      const keys = new Set([day - 1, day, day + 1].flatMap((d) => matchingMonthDays(node.when, d, options.leapDay)));
+      return { birthMonthDay: { $in: [...keys] } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Prepares a rule: index selector from the top-level AND, behaviour sets by indexed queries. */
+export async function compileAudience(rule: AudienceRule, data: AudienceData, options: AudienceOptions): Promise<CompiledAudience> {
+  const conjuncts = 'op' in rule.root && rule.root.op === 'and' ? rule.root.children : [rule.root];
+  const parts = conjuncts.map((n) => conditionSelector(n, options)).filter((s): s is MangoQuerySelector<CustomerDoc> => s !== undefined);
+  const selector: MangoQuerySelector<CustomerDoc> = parts.length === 0 ? {} : parts.length === 1 ? (parts[0] ?? {}) : { $and: parts };
+
+  const sets = new Map<BehaviourLike, Set<string>>();
+  for (const c of behaviourConditions(rule.root)) sets.set(c, await customersWithBehaviour(data, c, options.now));
+  let candidates: Set<string> | undefined;
+  for (const node of conjuncts) {
+    const set = 'op' in node ? undefined : sets.get(node as BehaviourLike);
+    if (set && set.size <= MAX_DRIVER_SET && (!candidates || set.size < candidates.size)) candidates = set;
+  }
+  const zone = (storeId: string) => options.zoneOf?.(storeId) ?? options.defaultZone;
+  return {
+    rule,
+    selector,
+    ...(candidates ? { candidates } : {}),
+    oracle: (c, customer) => sets.get(c)?.has(customer.externalId) ?? false,
+    ctx: { now: options.now, zoneOf: zone, ...(options.leapDay ? { leapDay: options.leapDay } : {}) },
+  };
+}
