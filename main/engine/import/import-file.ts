@@ -96,7 +96,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     options.onProgress?.({ ...progress });
   };
 
-  let cancelled = false;
+  let cancelled: boolean;
   try {
     for await (const { row, record } of readCsv(options.path, options.encoding, options.signal)) {
       progress.rows++;
