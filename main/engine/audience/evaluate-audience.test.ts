@@ -112,6 +112,7 @@ describe('audience evaluation on the database', () => {
     expect(explained.steps[2]?.remaining).toBe(expected.length);
     const remaining = explained.steps.map((s) => s.remaining);
     expect([...remaining].sort((a, b) => b - a)).toEqual(remaining);
-    expect(explained.steps[0]?.alone).toBe(reference(rule.root.op === 'and' ? (rule.root.children[0] as RuleNode) : rule.root).length);
+    const first = 'op' in rule.root && rule.root.op === 'and' ? rule.root.children[0] : rule.root;
+    expect(explained.steps[0]?.alone).toBe(reference(first as RuleNode).length);
   });
 });
