@@ -36,6 +36,8 @@ export interface Zone {
    * end (exclusive) and offset. Stretches are clipped to [from, to).
    */
   forEachStretch(from: number, to: number, visit: (start: number, end: number, offset: number) => void): void;
+  /** The offset when it is the same over [from, to], else NaN (a cheap pre-check for the common case). */
+  uniformOffset(from: number, to: number): number;
   /** True when `instant` is the moment of a spring-forward jump (a wall-clock gap starts there). */
   isGapStart(instant: number): boolean;
   /** Smallest wall reading at or after `instant` (less than `wallAt` inside a coming fall-back). */
@@ -79,12 +81,16 @@ export function assertTimeZone(name: string): void {
 // Search margins: no zone's offset is outside -12h..+14h, and no transition moves the clock
 // back by more than a few hours, so a wall reading maps to instants within this distance.
 const BEFORE_MARGIN = 15 * HOUR_MS;
+// Day offsets are kept in an array from a month before 1970 to a month after 2099 (~380 kB a zone).
+const TABLE_FIRST_DAY = -31;
+const TABLE_DAYS = 47_546 + 62;
 const AFTER_MARGIN = 13 * HOUR_MS;
 
 class IntlZone implements Zone {
   readonly name: string;
   private readonly formatter: Intl.DateTimeFormat;
-  /** UTC day number -> offset at that day's first instant. */
+  /** UTC day number -> offset at that day's first instant: an array over the searchable years, a map outside. */
+  private readonly dayTable = new Float64Array(TABLE_DAYS).fill(Number.NaN);
   private readonly dayOffsets = new Map<number, number>();
   /** UTC day number -> instant of the offset change inside that day. */
   private readonly transitions = new Map<number, number>();
@@ -137,6 +143,15 @@ class IntlZone implements Zone {
   }
 
   private dayStartOffset(day: number): number {
+    const index = day - TABLE_FIRST_DAY;
+    if (index >= 0 && index < TABLE_DAYS) {
+      let cached = this.dayTable[index] as number;
+      if (Number.isNaN(cached)) {
+        cached = this.readOffset(day * DAY_MS);
+        this.dayTable[index] = cached;
+      }
+      return cached;
+    }
     let offset = this.dayOffsets.get(day);
     if (offset === undefined) {
       offset = this.readOffset(day * DAY_MS);
@@ -217,6 +232,10 @@ class IntlZone implements Zone {
     const o = this.dayStartOffset(d0);
     for (let d = d0 + 1; d <= d1; d++) if (this.dayStartOffset(d) !== o) return false;
     return true;
+  }
+
+  uniformOffset(from: number, to: number): number {
+    return this.uniform(from, to) ? this.dayStartOffset(Math.floor(from / DAY_MS)) : Number.NaN;
   }
 
   wallLowerBound(instant: number): number {
