@@ -46,8 +46,10 @@ export type Grant = RightSpec & {
   rightName: string;
   packageId: string | null;
   packageVersion: number | null;
-  /** The stocks this unit counts against (its right's and, on index 0, its package's). */
-  stockIds: string[];
+  /** The stock of its right this unit counts against, if the right had one when reserved. */
+  rightStockId: string | null;
+  /** The package stock the bundle counts against (held by the bundle's first grant only). */
+  packageStockId: string | null;
   state: GrantState;
   /** Redemption code (canonical form) of redeemable rights, else null. */
   code: string | null;
@@ -150,7 +152,8 @@ export interface NewGrantInput {
   right: RightSpec & { id: string; version: number; name: string; archived: boolean };
   packageId: string | null;
   packageVersion: number | null;
-  stockIds: string[];
+  rightStockId: string | null;
+  packageStockId: string | null;
   /** A fresh code for redeemable rights (ignored for others). */
   code: string | null;
   zone: string;
@@ -187,7 +190,8 @@ export function newGrant(input: NewGrantInput): Grant {
     rightName: right.name,
     packageId: input.packageId,
     packageVersion: input.packageVersion,
-    stockIds: input.stockIds,
+    rightStockId: input.rightStockId,
+    packageStockId: input.packageStockId,
     state: 'reserved',
     code: redeemable ? input.code : null,
     zone: input.zone,

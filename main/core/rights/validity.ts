@@ -11,8 +11,8 @@ const localDate = z.iso.date();
  */
 export const validitySchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('fixed'), from: localDate, to: localDate }).strict(),
     z.object({ type: z.literal('days-from-grant'), days: z.int().min(1).max(3650) }).strict(),
+    z.object({ type: z.literal('fixed'), from: localDate, to: localDate }).strict(),
   ])
   .superRefine((v, ctx) => {
     if (v.type === 'fixed' && v.from > v.to) ctx.addIssue({ code: 'custom', message: 'the first day is after the last day', path: ['to'] });

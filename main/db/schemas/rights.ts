@@ -1,0 +1,46 @@
+import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
+import { RIGHT_KINDS } from '../../core/rights/right-kind.ts';
+import type { RightVersion } from '../../core/rights/right.ts';
+import { epochMs, int, jsonObject, key, oneOf, text } from './schema-fields.ts';
+
+/**
+ * Every version of every right (权益) in the catalog, as `core/rights` defines it: editing a
+ * right adds a version, and grants point at the version they got. The primary key
+ * `versionId` is `<id>@<version>`, filled in by RxDB.
+ */
+export type RightDoc = RightVersion & { versionId: string };
+
+export const customerCapProperty = {
+  type: ['object', 'null'],
+  properties: { limit: int(1, 1000), per: oneOf(['ever', 'plan', 'day', 'week', 'month']) },
+  required: ['limit', 'per'],
+  additionalProperties: false,
+} as const;
+
+export const rightSchema: RxJsonSchema<RightDoc> = {
+  title: 'rights',
+  description: 'Versions of the rights in the catalog',
+  version: 0,
+  primaryKey: { key: 'versionId', fields: ['id', 'version'], separator: '@' },
+  type: 'object',
+  properties: {
+    versionId: key(80),
+    id: { ...key(64), final: true },
+    version: { ...int(1, 1_000_000), final: true },
+    kind: oneOf(RIGHT_KINDS),
+    // Kind-specific parameters, validated by `core/rights` (`parseRightSpec`).
+    params: jsonObject,
+    name: text(100),
+    description: text(1000),
+    cap: customerCapProperty,
+    archived: { type: 'boolean' },
+    savedAt: epochMs,
+    savedBy: text(100),
+  },
+  required: ['versionId', 'id', 'version', 'kind', 'params', 'name', 'description', 'cap', 'archived', 'savedAt', 'savedBy'],
+  // A right's versions (the newest is the current one); the catalog by kind.
+  indexes: [['id', 'version'], ['kind', 'savedAt']],
+  additionalProperties: false,
+};
+
+export const rightMigrations: MigrationStrategies = {};
