@@ -1,5 +1,7 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../db/open-database.ts';
+import { seedDemo } from './demo.ts';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
 import { EventBus } from './event-bus.ts';
@@ -11,7 +13,13 @@ export interface CreateAppServicesOptions {
   version: string;
   mode: AppInfo['mode'];
   clock: Clock;
+  /** Seed a small demo chain when the data dir has no database yet (first start). */
+  seedDemoOnFirstRun?: boolean;
+  zone?: string;
 }
+
+/** How long change notifications are gathered before the UI is told (imports write a lot). */
+const CHANGE_NOTIFY_MS = 300;
 
 function prepareDataDir(dataDir: string): string {
   const dir = resolve(dataDir);
@@ -29,15 +37,36 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
   const dataDir = prepareDataDir(options.dataDir);
   const bus = new EventBus();
   const settings = new SettingsStore(dataDir, bus);
+  const firstRun = !existsSync(join(dataDir, 'db'));
+  const database = await openDatabase({ dataDir });
+  if (firstRun && options.seedDemoOnFirstRun) {
+    await seedDemo(database, { stores: 3, customers: 300, now: options.clock.now() });
+    settings.update({ demoLoaded: true });
+  }
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const subscription = database.db.$.subscribe((change) => {
+    if (change.collectionName) pending.add(change.collectionName);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      for (const collection of pending) bus.emit('data-changed', { collection });
+      pending.clear();
+    }, CHANGE_NOTIFY_MS);
+  });
   let closed = false;
   return {
     info: { version: options.version, dataDir, startedAt: options.clock.now(), mode: options.mode },
     clock: options.clock,
     bus,
     settings,
+    database,
+    zone: options.zone ?? 'Asia/Shanghai',
     async close() {
       if (closed) return;
       closed = true;
+      subscription.unsubscribe();
+      clearTimeout(timer);
+      await database.close();
     },
   };
 }

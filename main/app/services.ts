@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.ts';
+import type { AppDatabase } from '../db/open-database.ts';
 import type { EventBus } from './event-bus.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -16,6 +17,9 @@ export interface AppServices {
   readonly clock: Clock;
   readonly bus: EventBus;
   readonly settings: SettingsStore;
+  readonly database: AppDatabase;
+  /** The IANA zone of the stores (one per data dir for now). */
+  readonly zone: string;
   /** Releases files and timers; idempotent. */
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export const settingsSchema = z.object({
   /** Electron: closing the window keeps the scheduler running in the tray. */
   keepRunningInBackground: z.boolean().default(true),
   openAtLogin: z.boolean().default(false),
+  /** A demo chain was loaded on first start (the dashboard offers to clear it). */
+  demoLoaded: z.boolean().default(false),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial();

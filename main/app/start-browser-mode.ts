@@ -27,6 +27,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Run
     version: options.version,
     mode: options.mode ?? 'browser',
     clock: systemClock,
+    seedDemoOnFirstRun: (options.mode ?? 'browser') === 'browser',
   });
   try {
     const router = createApiRouter(methods, {

@@ -79,6 +79,7 @@ async function start(): Promise<void> {
     version: __APP_VERSION__,
     mode: 'desktop',
     clock: systemClock,
+    seedDemoOnFirstRun: true,
   });
   const router = createApiRouter(methods, { onBug: (error, method) => console.error(`[api] ${method ?? '?'} failed:`, error) });
   const ipc = createIPCHandler({ router, createContext: async (): Promise<ApiContext> => ({ services, transport: 'ipc' }) });
