@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import DashboardView from './views/DashboardView.vue';
 import SectionView from './views/SectionView.vue';
 import SettingsView from './views/SettingsView.vue';
+import CustomersView from './views/customers/CustomersView.vue';
+import AudiencesView from './views/audiences/AudiencesView.vue';
 
 /** The left navigation, in order. `section` views show what will be there until built. */
 export const navItems = [
@@ -22,6 +24,8 @@ export type NavName = (typeof navItems)[number]['name'];
 const routes: RouteRecordRaw[] = navItems.map((item) => {
   if (item.name === 'dashboard') return { path: item.path, name: item.name, component: DashboardView };
   if (item.name === 'settings') return { path: item.path, name: item.name, component: SettingsView };
+  if (item.name === 'customers') return { path: item.path, name: item.name, component: CustomersView };
+  if (item.name === 'audiences') return { path: item.path, name: item.name, component: AudiencesView };
   return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
 });
 routes.push({ path: '/:rest(.*)*', redirect: '/' });
