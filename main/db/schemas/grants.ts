@@ -47,7 +47,8 @@ export const grantSchema: RxJsonSchema<GrantDoc> = {
     rightName: text(100),
     packageId: nullableKey,
     packageVersion: nullableVersion,
-    stockIds: { type: 'array', items: text(64) },
+    rightStockId: nullableKey,
+    packageStockId: nullableKey,
     state: oneOf(GRANT_STATES),
     code: { type: ['string', 'null'], maxLength: 64 },
     zone: text(64),
@@ -66,7 +67,7 @@ export const grantSchema: RxJsonSchema<GrantDoc> = {
   },
   required: [
     'id', 'key', 'bundleId', 'index', 'customerId', 'planId', 'runId', 'occurrence', 'actionId', 'kind', 'params',
-    'rightId', 'rightVersion', 'rightName', 'packageId', 'packageVersion', 'stockIds', 'state', 'code', 'zone',
+    'rightId', 'rightVersion', 'rightName', 'packageId', 'packageVersion', 'rightStockId', 'packageStockId', 'state', 'code', 'zone',
     'validFrom', 'expiresAt', 'reservedAt', 'grantedAt', 'usedAt', 'restoredAt', 'closedAt', 'seq', 'updatedAt',
     'planKey', 'expiryKey', 'codeKey',
   ],

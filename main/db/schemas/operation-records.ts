@@ -8,13 +8,13 @@ import { epochMs, key, oneOf, text } from './schema-fields.ts';
  * A user operation record (用户运营记录) as stored: `core/rights`' immutable ledger line plus
  * `planKey` (planId, '' when not from a plan), because null cannot be indexed.
  */
-export type OperationRecordDoc = OperationRecord & { planKey: string };
+export type RecordDoc = OperationRecord & { planKey: string };
 
-export function toRecordDoc(record: OperationRecord): OperationRecordDoc {
+export function toRecordDoc(record: OperationRecord): RecordDoc {
   return { ...record, planKey: record.planId ?? '' };
 }
 
-export function fromRecordDoc(doc: OperationRecordDoc): OperationRecord {
+export function fromRecordDoc(doc: RecordDoc): OperationRecord {
   const { planKey: _plan, ...record } = doc;
   return record;
 }
@@ -24,7 +24,7 @@ const nullableInt = { type: ['integer', 'null'], minimum: 1 } as const;
 const nullableEnum = <const T extends readonly string[]>(values: T) => ({ type: ['string', 'null'], enum: [...values, null] }) as const;
 const balanceDelta = { type: 'integer', minimum: -1_000_000_000, maximum: 1_000_000_000 } as const;
 
-export const operationRecordSchema: RxJsonSchema<OperationRecordDoc> = {
+export const operationRecordSchema: RxJsonSchema<RecordDoc> = {
   title: 'operation records',
   description: 'What happened to each customer: rights granted, used, restored, recovered; messages sent',
   version: 0,

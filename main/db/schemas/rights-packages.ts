@@ -1,24 +1,33 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { PackageVersion } from '../../core/rights/rights-package.ts';
-import { customerCapProperty } from './rights.ts';
+import { customerCapProperty, versionId } from './rights.ts';
 import { epochMs, int, key, text } from './schema-fields.ts';
 
 /**
  * Every version of every rights package (权益组合), as `core/rights` defines it. The primary
- * key `versionId` is `<id>@<version>`, filled in by RxDB.
+ * key `versionId` is `versionId(id, version)`, set by `toPackageDoc`.
  */
-export type RightsPackageDoc = PackageVersion & { versionId: string };
+export type PackageDoc = PackageVersion & { versionId: string };
 
-export const rightsPackageSchema: RxJsonSchema<RightsPackageDoc> = {
+export function toPackageDoc(pkg: PackageVersion): PackageDoc {
+  return { ...pkg, versionId: versionId(pkg.id, pkg.version) };
+}
+
+export function fromPackageDoc(doc: PackageDoc): PackageVersion {
+  const { versionId: _key, ...pkg } = doc;
+  return pkg;
+}
+
+export const rightsPackageSchema: RxJsonSchema<PackageDoc> = {
   title: 'rights packages',
   description: 'Versions of the rights packages',
   version: 0,
-  primaryKey: { key: 'versionId', fields: ['id', 'version'], separator: '@' },
+  primaryKey: 'versionId',
   type: 'object',
   properties: {
     versionId: key(80),
-    id: { ...key(64), final: true },
-    version: { ...int(1, 1_000_000), final: true },
+    id: key(64),
+    version: int(1, 1_000_000),
     name: text(100),
     description: text(1000),
     items: {

@@ -6,9 +6,23 @@ import { epochMs, int, jsonObject, key, oneOf, text } from './schema-fields.ts';
 /**
  * Every version of every right (权益) in the catalog, as `core/rights` defines it: editing a
  * right adds a version, and grants point at the version they got. The primary key
- * `versionId` is `<id>@<version>`, filled in by RxDB.
+ * `versionId` is `versionId(id, version)`, set by `toRightDoc`.
  */
 export type RightDoc = RightVersion & { versionId: string };
+
+/** The primary key of one version of a right or package: `<id>@<version>`. */
+export function versionId(id: string, version: number): string {
+  return `${id}@${version}`;
+}
+
+export function toRightDoc(right: RightVersion): RightDoc {
+  return { ...right, versionId: versionId(right.id, right.version) };
+}
+
+export function fromRightDoc(doc: RightDoc): RightVersion {
+  const { versionId: _key, ...right } = doc;
+  return right as RightVersion;
+}
 
 export const customerCapProperty = {
   type: ['object', 'null'],
@@ -21,12 +35,12 @@ export const rightSchema: RxJsonSchema<RightDoc> = {
   title: 'rights',
   description: 'Versions of the rights in the catalog',
   version: 0,
-  primaryKey: { key: 'versionId', fields: ['id', 'version'], separator: '@' },
+  primaryKey: 'versionId',
   type: 'object',
   properties: {
     versionId: key(80),
-    id: { ...key(64), final: true },
-    version: { ...int(1, 1_000_000), final: true },
+    id: key(64),
+    version: int(1, 1_000_000),
     kind: oneOf(RIGHT_KINDS),
     // Kind-specific parameters, validated by `core/rights` (`parseRightSpec`).
     params: jsonObject,

@@ -94,9 +94,8 @@ export class RxStorageInstanceSqlite<RxDocType>
   private writeInTransaction(rows: BulkWriteRow<RxDocType>[], context: string, bytes: AttachmentBytes | undefined) {
     const primaryPath = this.primaryPath;
     const { statements, indexes } = this.internals;
-    const ids = rows.map((row) => toSqliteKey(row.document[primaryPath] as string));
     const docsInDb = new Map<string, RxDocumentData<RxDocType>>();
-    for (const json of statements.selectByIds.all(JSON.stringify(ids))) {
+    for (const json of this.selectDocuments(rows.map((row) => row.document[primaryPath] as string))) {
       const doc = JSON.parse(json) as RxDocumentData<RxDocType>;
       docsInDb.set(doc[primaryPath] as string, doc);
     }
@@ -144,12 +143,21 @@ export class RxStorageInstanceSqlite<RxDocType>
     this.ensureOpen();
     const found: RxDocumentData<RxDocType>[] = [];
     if (ids.length === 0) return Promise.resolve(found);
-    const json = this.internals.statements.selectByIds.all(JSON.stringify(ids.map(toSqliteKey)));
-    for (const row of json) {
+    for (const row of this.selectDocuments(ids)) {
       const doc = JSON.parse(row) as RxDocumentData<RxDocType>;
       if (withDeleted || !doc._deleted) found.push(doc);
     }
     return Promise.resolve(found);
+  }
+
+  /** The stored JSON of the documents with these ids (in no particular order). */
+  private selectDocuments(ids: string[]): string[] {
+    const { selectById, selectByIds } = this.internals.statements;
+    if (ids.length === 1) {
+      const json = selectById.get(toSqliteKey(ids[0]!));
+      return json === undefined ? [] : [json];
+    }
+    return selectByIds.all(JSON.stringify(ids.map(toSqliteKey)));
   }
 
   query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {

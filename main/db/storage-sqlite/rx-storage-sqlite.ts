@@ -8,6 +8,7 @@ import {
 } from 'rxdb';
 import { acquireSqliteFile, attachmentsTableName, quoteIdentifier, releaseSqliteFile } from './sqlite-file.ts';
 import { RxStorageInstanceSqlite } from './rx-storage-instance-sqlite.ts';
+import { backupSqliteFile } from './sqlite-backup.ts';
 import type { SqliteIndexColumn, SqliteInstanceCreationOptions, SqliteStorageInternals, SqliteStorageSettings } from './sqlite-types.ts';
 
 export const RX_STORAGE_NAME_SQLITE = 'campaign-desk-sqlite';
@@ -18,15 +19,26 @@ export const RX_STORAGE_NAME_SQLITE = 'campaign-desk-sqlite';
  * so changes are not propagated to other processes (`multiInstance` has no effect).
  */
 export class RxStorageSqlite implements RxStorage<SqliteStorageInternals, SqliteInstanceCreationOptions> {
-  readonly name = RX_STORAGE_NAME_SQLITE;
+  /**
+   * RxDB refuses two open databases with the same storage name and database name (DB8).
+   * Databases in different directories are different files, so the directory is part of it.
+   */
+  readonly name: string;
   readonly rxdbVersion = RXDB_VERSION;
 
-  constructor(readonly settings: SqliteStorageSettings) {}
+  constructor(readonly settings: SqliteStorageSettings) {
+    this.name = `${RX_STORAGE_NAME_SQLITE}:${resolve(settings.directory)}`;
+  }
 
   /** Absolute path of the SQLite file of a database. */
   databaseFile(databaseName: string): string {
     const fileName = this.settings.fileName ? this.settings.fileName(databaseName) : `${safeFileName(databaseName)}.sqlite`;
     return resolve(this.settings.directory, fileName);
+  }
+
+  /** Online backup of a database to `targetFile` (see `backupSqliteFile`). */
+  backup(databaseName: string, targetFile: string): Promise<void> {
+    return backupSqliteFile(this.databaseFile(databaseName), targetFile);
   }
 
   createStorageInstance<RxDocType>(
@@ -73,6 +85,7 @@ function createInstance<RxDocType>(
       indexes,
       statements: {
         selectByIds: db.prepare<[string], string>(`SELECT data FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`).pluck(),
+        selectById: db.prepare<[string], string>(`SELECT data FROM ${t} WHERE id = ?`).pluck(),
         insert: db.prepare<unknown[]>(`INSERT INTO ${t} (id, deleted, lwt, data${keyNames}) VALUES (?, ?, ?, ?${keyParams})`),
         update: db.prepare<unknown[]>(`UPDATE ${t} SET deleted = ?, lwt = ?, data = ?${keySets} WHERE id = ?`),
       },

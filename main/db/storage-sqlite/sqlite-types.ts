@@ -38,6 +38,8 @@ export interface SqliteStorageInternals {
 export interface SqliteStatements {
   /** `(idsJson) -> data[]`: documents whose encoded ids are in the JSON array. */
   selectByIds: Statement<[string], string>;
+  /** `(id) -> data`: the same for one id (much cheaper than json_each for single reads). */
+  selectById: Statement<[string], string>;
   /** `(id, deleted, lwt, data, ...keys)`. */
   insert: Statement<unknown[]>;
   /** `(deleted, lwt, data, ...keys, id)`. */
