@@ -48,9 +48,10 @@ export class KeyValueStore<T> {
     return (await this.getAll())[key];
   }
 
+  /** Adds or replaces an entry; rejects with a BugError when it does not match the schema. */
   set(key: string, value: T): Promise<void> {
     if (!this.validate(value)) {
-      throw new BugError(`invalid ${this.definition.id} entry "${key}": ${ajv.errorsText(this.validate.errors)}`);
+      return Promise.reject(new BugError(`invalid ${this.definition.id} entry "${key}": ${ajv.errorsText(this.validate.errors)}`));
     }
     return this.update((entries) => ({ ...entries, [key]: value }));
   }

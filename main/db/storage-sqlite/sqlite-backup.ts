@@ -19,9 +19,17 @@ export async function backupSqliteFile(path: string, target: string): Promise<vo
     await file.db.backup(partial);
     renameSync(partial, destination);
   } catch (error) {
-    rmSync(partial, { force: true });
+    removeQuietly(partial);
     throw new CampaignError('DB_BACKUP_FAILED', { target: destination, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   } finally {
     releaseSqliteFile(file);
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was written there (e.g. the folder could not be made): nothing to clean up.
   }
 }
