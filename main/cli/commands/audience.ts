@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { validateRule } from '../../core/audience/validate.ts';
+import type { AudienceRule } from '../../core/audience/rule.ts';
+import { CampaignError } from '../../core/errors/campaign-error.ts';
+import { countMembers, explainAudience, streamMemberIds } from '../../engine/audience/evaluate-audience.ts';
+import type { AudienceOptions } from '../../engine/audience/audience-data.ts';
+import { defineCommand } from '../command-module.ts';
+import { withDatabase } from '../with-database.ts';
+
+interface AudienceCliOptions {
+  dataDir?: string;
+  json?: boolean;
+  zone: string;
+  at?: string;
+}
+
+/** Reads and validates RULE.json before the database is touched. */
+function readRule(file: string): AudienceRule {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (error) {
+    throw new CampaignError('IM_FILE', { path: resolve(file), reason: (error as Error).message });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new CampaignError('AU_INVALID_RULE', { path: '(file)', reason: `not valid JSON: ${(error as Error).message}` });
+  }
+  return validateRule(raw);
+}
+
+function evalOptions(options: AudienceCliOptions): AudienceOptions {
+  const now = options.at ? Date.parse(options.at) : Date.now();
+  if (Number.isNaN(now)) throw new CampaignError('CLI_USAGE', { reason: `--at must be an ISO 8601 instant, got "${options.at}"` });
+  return { now, defaultZone: options.zone };
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (default: ~/.campaign-desk)')
+    .option('--zone <zone>', "the stores' time zone", 'Asia/Shanghai')
+    .option('--at <iso>', 'evaluate as of this instant instead of now')
+    .option('--json', 'print JSON');
+}
+
+export default defineCommand({
+  name: 'audience',
+  register(program: Command) {
+    const audience = program.command('audience').description('Evaluate an audience rule (RULE.json) against the customers');
+    withCommonOptions(audience.command('count <rule>').description('Number of customers the rule selects')).action(async (file: string, options: AudienceCliOptions) => {
+      const rule = readRule(file);
+      const count = await withDatabase(options.dataDir, (db) => countMembers(rule, db.collections, evalOptions(options)));
+      console.log(options.json ? JSON.stringify({ count }) : String(count));
+    });
+    withCommonOptions(audience.command('explain <rule>').description('How many customers each top-level condition keeps')).action(async (file: string, options: AudienceCliOptions) => {
+      const rule = readRule(file);
+      const result = await withDatabase(options.dataDir, (db) => explainAudience(rule, db.collections, evalOptions(options)));
+      if (options.json) console.log(JSON.stringify(result, null, 2));
+      else {
+        console.log(`customers: ${result.total}`);
+        for (const step of result.steps) console.log(`${step.path}  ${'op' in step.node ? step.node.op : step.node.kind}  alone ${step.alone}  remaining ${step.remaining}`);
+      }
+    });
+    withCommonOptions(audience.command('export <rule>').description('Member ids, one per line (or a JSON array)')).action(async (file: string, options: AudienceCliOptions) => {
+      const rule = readRule(file);
+      await withDatabase(options.dataDir, async (db) => {
+        const all: string[] = [];
+        for await (const page of streamMemberIds(rule, db.collections, evalOptions(options))) {
+          if (options.json) all.push(...page);
+          else process.stdout.write(`${page.join('\n')}\n`);
+        }
+        if (options.json) console.log(JSON.stringify(all));
+      });
+    });
+  },
+});
