@@ -1,50 +1,55 @@
 import { CronExpressionParser } from 'cron-parser';
 import { BugError } from '../errors/campaign-error.ts';
 
-/** The standard cron text of the six cron fields (items cron-parser reads; others left out). */
-export interface CronTexts {
-  second: string;
-  minute: string;
-  hour: string;
-  dayOfMonth: string;
-  month: string;
-  dayOfWeek: string;
-}
+/** The cron fields cron-parser reads (it has no year). */
+export type CronFieldKey = 'second' | 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek';
 
-export interface CronValues {
-  second: number[];
-  minute: number[];
-  hour: number[];
-  /** Numbers, plus 'L' for the last day of the month. */
-  dayOfMonth: (number | string)[];
-  month: number[];
-  /** 0-6 (7 folded into 0), plus 'nL' strings for "last weekday n of the month". */
-  dayOfWeek: (number | string)[];
+const POSITION: Record<CronFieldKey, number> = { second: 0, minute: 1, hour: 2, dayOfMonth: 3, month: 4, dayOfWeek: 5 };
+const NEUTRAL = ['0', '0', '0', '*', '*', '*'];
+
+const memo = new Map<string, (number | string)[]>();
+
+/**
+ * The values of one standard cron item (`5`, `1-5`, `*\/10`, `3/10`, `L`, `5L`), expanded by
+ * cron-parser, which defines the cron semantics we follow (e.g. `*\/10` in day of month =
+ * 1,11,21,31; 7 = Sunday). Items go one at a time because cron-parser rejects lists whose
+ * items overlap (`1-5,3`, `0,7`), which cron itself allows. The text was validated by our
+ * parser first, so a failure here is a bug, not bad input.
+ */
+function expandItem(key: CronFieldKey, item: string): (number | string)[] {
+  const cacheKey = `${key}:${item}`;
+  let values = memo.get(cacheKey);
+  if (!values) {
+    const fields = [...NEUTRAL];
+    fields[POSITION[key]] = item;
+    try {
+      const parsed = CronExpressionParser.parse(fields.join(' '), { currentDate: 0 }).fields;
+      values = [...parsed[key].values];
+    } catch (error) {
+      throw new BugError(`cron-parser rejected "${item}" in ${key}, which our parser accepted`, { cause: error });
+    }
+    memo.set(cacheKey, values);
+  }
+  return values;
 }
 
 /**
- * Expands cron fields into value lists with cron-parser, which defines the cron semantics we
- * follow (ranges, steps such as `*\/10` in day of month = 1,11,21,31, 7 = Sunday, `L`, `5L`).
- * The text was validated by our parser first, so a failure here is a bug, not bad input.
- * The month is expanded on its own so cron-parser's "day 31 in April" check, which ignores
- * the day of week, cannot reject an expression our parser accepted.
+ * The union of a field's standard items, sorted: numbers (day of week folded to 0-6), then
+ * 'L' (last day of month) or 'nL' (last weekday n) markers.
  */
-export function expandCron(texts: CronTexts): CronValues {
-  try {
-    const days = CronExpressionParser.parse(
-      `${texts.second} ${texts.minute} ${texts.hour} ${texts.dayOfMonth} * ${texts.dayOfWeek}`,
-      { currentDate: 0 },
-    ).fields;
-    const months = CronExpressionParser.parse(`0 0 0 * ${texts.month} *`, { currentDate: 0 }).fields;
-    return {
-      second: [...days.second.values] as number[],
-      minute: [...days.minute.values] as number[],
-      hour: [...days.hour.values] as number[],
-      dayOfMonth: [...days.dayOfMonth.values],
-      month: [...months.month.values] as number[],
-      dayOfWeek: [...new Set(days.dayOfWeek.values.map((v) => (v === 7 ? 0 : v)))],
-    };
-  } catch (error) {
-    throw new BugError(`cron-parser rejected fields our parser accepted: ${JSON.stringify(texts)}`, { cause: error });
+export function expandField(key: CronFieldKey, items: string[]): (number | string)[] {
+  const numbers = new Set<number>();
+  const marks = new Set<string>();
+  for (const item of items) {
+    for (const v of expandItem(key, item)) {
+      if (typeof v === 'number') numbers.add(key === 'dayOfWeek' && v === 7 ? 0 : v);
+      else marks.add(v);
+    }
   }
+  return [...[...numbers].sort((a, b) => a - b), ...[...marks].sort()];
+}
+
+/** Numbers only (for fields without markers). */
+export function expandNumbers(key: CronFieldKey, items: string[]): number[] {
+  return expandField(key, items).filter((v): v is number => typeof v === 'number');
 }

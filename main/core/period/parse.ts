@@ -1,7 +1,7 @@
 import { CampaignError } from '../errors/campaign-error.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { daysInMonth, formatTimeOfDay, maxDaysInMonth, pad2, pad4 } from './calendar.ts';
-import { expandCron } from './cron-sets.ts';
+import { expandField, expandNumbers } from './cron-sets.ts';
 import { FIELDS, MONTH_NAMES, WEEKDAY_NAMES, fieldInfo, type FieldInfo, type FieldKey } from './fields.ts';
 import {
   PERIOD_TYPE_CODES,
@@ -78,7 +78,7 @@ export function parse(expression: string): PeriodExpression {
       return parseFixed(expression, f);
     case 'daily': {
       const { from, to } = timeWindow(f, kind, true);
-      return { kind, code, source: expression, from, to, days: dayFilter(f) };
+      return { kind, code, source: expression, from, to, days: dayFilter(f, kind) };
     }
     case 'weekly': {
       const { from, to } = timeWindow(f, kind, true);
@@ -303,13 +303,13 @@ function onlyKinds(field: RawField, items: Item[], allowed: Item['kind'][], kind
 
 // ---- cron sets -----------------------------------------------------------------------
 
-/** The cron-parser text of the standard items (numbers, ranges, steps, `L`, `nL`). */
-function standardText(items: Item[]): string | null {
+/** The standard items cron-parser expands (numbers, ranges, steps, `L`, `nL`), as text; null if none. */
+function standardItems(items: Item[]): string[] | null {
   const parts: string[] = [];
   for (const item of items) {
     switch (item.kind) {
       case 'any':
-        return '*';
+        return ['*'];
       case 'value':
         parts.push(String(item.value));
         break;
@@ -329,7 +329,7 @@ function standardText(items: Item[]): string | null {
         break;
     }
   }
-  return parts.length > 0 ? parts.join(',') : null;
+  return parts.length > 0 ? parts : null;
 }
 
 function noReversedRanges(field: RawField, items: Item[]): void {
@@ -354,98 +354,47 @@ function pointFields(f: Fields): {
   hour: NumberSet;
   days: DayFilter;
 } {
-  const timeItems = (['second', 'minute', 'hour'] as const).map((key) => {
+  const time = (key: 'second' | 'minute' | 'hour'): NumberSet => {
     const items = tokenize(f[key], 'point');
     onlyKinds(f[key], items, ['any', 'value', 'range', 'step'], 'point');
     noReversedRanges(f[key], items);
-    return items;
-  });
-  const days = dayFilterItems(f, 'point');
-  const values = expandCron({
-    second: standardText(timeItems[0] ?? []) ?? '*',
-    minute: standardText(timeItems[1] ?? []) ?? '*',
-    hour: standardText(timeItems[2] ?? []) ?? '*',
-    dayOfMonth: days.domText ?? '*',
-    month: days.monthText,
-    dayOfWeek: days.dowText ?? '*',
-  });
-  return {
-    second: { wildcard: isWildcard(timeItems[0] ?? []), values: values.second },
-    minute: { wildcard: isWildcard(timeItems[1] ?? []), values: values.minute },
-    hour: { wildcard: isWildcard(timeItems[2] ?? []), values: values.hour },
-    days: buildDayFilter(f, 'point', days, values.dayOfMonth, values.month, values.dayOfWeek),
+    return { wildcard: isWildcard(items), values: expandNumbers(key, standardItems(items) ?? ['*']) };
   };
+  return { second: time('second'), minute: time('minute'), hour: time('hour'), days: dayFilter(f, 'point') };
 }
 
-interface DayItems {
-  dom: Item[];
-  month: Item[];
-  dow: Item[];
-  domText: string | null;
-  monthText: string;
-  dowText: string | null;
-}
-
-function dayFilterItems(f: Fields, kind: PeriodKind): DayItems {
+function dayFilter(f: Fields, kind: PeriodKind): DayFilter {
   const dom = tokenize(f.dayOfMonth, kind);
   onlyKinds(f.dayOfMonth, dom, ['any', 'value', 'range', 'step', 'last', 'lastWeekday', 'nearestWeekday'], kind);
   noReversedRanges(f.dayOfMonth, dom);
-  const month = tokenize(f.month, kind);
-  onlyKinds(f.month, month, ['any', 'value', 'range', 'step'], kind);
-  noReversedRanges(f.month, month);
   const dow = tokenize(f.dayOfWeek, kind);
   onlyKinds(f.dayOfWeek, dow, ['any', 'value', 'range', 'step', 'lastOf', 'nth'], kind);
   noReversedRanges(f.dayOfWeek, dow);
-  return {
-    dom,
-    month,
-    dow,
-    domText: standardText(dom),
-    monthText: standardText(month) ?? '*',
-    dowText: standardText(dow),
-  };
-}
-
-function dayFilter(f: Fields): DayFilter {
-  const days = dayFilterItems(f, 'daily');
-  const values = expandCron({
-    second: '0',
-    minute: '0',
-    hour: '0',
-    dayOfMonth: days.domText ?? '*',
-    month: days.monthText,
-    dayOfWeek: days.dowText ?? '*',
-  });
-  return buildDayFilter(f, 'daily', days, values.dayOfMonth, values.month, values.dayOfWeek);
-}
-
-function buildDayFilter(
-  f: Fields,
-  kind: PeriodKind,
-  days: DayItems,
-  domValues: (number | string)[],
-  monthValues: number[],
-  dowValues: (number | string)[],
-): DayFilter {
+  const domStandard = standardItems(dom);
+  const dowStandard = standardItems(dow);
+  const domValues = domStandard ? expandField('dayOfMonth', domStandard) : [];
+  const dowValues = dowStandard ? expandField('dayOfWeek', dowStandard) : [];
   const dayOfMonth: DayOfMonthSet = {
-    wildcard: isWildcard(days.dom),
-    values: days.domText === null ? [] : domValues.filter((v): v is number => typeof v === 'number'),
-    last: days.dom.some((i) => i.kind === 'last'),
-    lastWeekday: days.dom.some((i) => i.kind === 'lastWeekday'),
-    nearestWeekdays: sortedUnique(days.dom.flatMap((i) => (i.kind === 'nearestWeekday' ? [i.day] : []))),
+    wildcard: isWildcard(dom),
+    values: domValues.filter((v): v is number => typeof v === 'number'),
+    last: dom.some((i) => i.kind === 'last'),
+    lastWeekday: dom.some((i) => i.kind === 'lastWeekday'),
+    nearestWeekdays: sortedUnique(dom.flatMap((i) => (i.kind === 'nearestWeekday' ? [i.day] : []))),
   };
   const dayOfWeek: DayOfWeekSet = {
-    wildcard: isWildcard(days.dow),
-    values: days.dowText === null ? [] : sortedUnique(dowValues.filter((v): v is number => typeof v === 'number')),
-    nth: days.dow.flatMap((i) => (i.kind === 'nth' ? [{ weekday: i.weekday, nth: i.nth }] : [])),
-    lastOf: sortedUnique(days.dow.flatMap((i) => (i.kind === 'lastOf' ? [i.weekday] : []))),
+    wildcard: isWildcard(dow),
+    values: dowValues.filter((v): v is number => typeof v === 'number'),
+    nth: dedupeSpans(
+      dow.flatMap((i) => (i.kind === 'nth' ? [{ weekday: i.weekday, nth: i.nth }] : [])),
+      (n) => `${n.weekday}#${n.nth}`,
+    ),
+    lastOf: sortedUnique(dow.flatMap((i) => (i.kind === 'lastOf' ? [i.weekday] : []))),
   };
-  const month: NumberSet = { wildcard: isWildcard(days.month), values: monthValues };
+  const month = cronMonth(f.month, kind);
   checkDayOfMonthOccurs(f.dayOfMonth, dayOfMonth, dayOfWeek, month);
   return { dayOfMonth, month, dayOfWeek, year: yearSet(f.year, kind) };
 }
 
-/** Like cron-parser: day 31 restricted to April (and no weekday alternative) never happens. */
 function checkDayOfMonthOccurs(field: RawField, dom: DayOfMonthSet, dow: DayOfWeekSet, month: NumberSet): void {
   if (dom.wildcard || !dow.wildcard || dom.last || dom.lastWeekday) return;
   const days = [...dom.values, ...dom.nearestWeekdays];
@@ -463,9 +412,7 @@ function cronMonth(field: RawField, kind: PeriodKind): NumberSet {
   const items = tokenize(field, kind);
   onlyKinds(field, items, ['any', 'value', 'range', 'step'], kind);
   noReversedRanges(field, items);
-  if (isWildcard(items)) return { wildcard: true, values: fullRange(1, 12) };
-  const values = expandCron({ second: '0', minute: '0', hour: '0', dayOfMonth: '*', month: standardText(items) ?? '*', dayOfWeek: '*' }).month;
-  return { wildcard: false, values };
+  return { wildcard: isWildcard(items), values: expandNumbers('month', standardItems(items) ?? ['*']) };
 }
 
 /** Years are ours: cron-parser has no year field. */
