@@ -33,3 +33,4 @@ export type { SystemInfo } from './system.ts';
 export type { Settings, SettingsPatch } from '../app/settings-store.ts';
 export type { AudienceRule, RuleNode, Condition, AttributeField, Comparator } from '../core/audience/rule.ts';
 export type { Customer, CustomerEvent, EventType } from '../core/customers/customer.ts';
+export type { AudienceDoc } from '../db/schemas/audiences.ts';

@@ -1,6 +1,8 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../db/open-database.ts';
+import { AudienceStore } from '../engine/audience/audience-store.ts';
 import { seedDemo } from './demo.ts';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
@@ -60,6 +62,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     bus,
     settings,
     database,
+    audiences: new AudienceStore(database.collections.audiences, database.collections, randomUUID),
     zone: options.zone ?? 'Asia/Shanghai',
     async close() {
       if (closed) return;

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { AppDatabase } from '../db/open-database.ts';
+import type { AudienceStore } from '../engine/audience/audience-store.ts';
 import type { EventBus } from './event-bus.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -18,6 +19,7 @@ export interface AppServices {
   readonly bus: EventBus;
   readonly settings: SettingsStore;
   readonly database: AppDatabase;
+  readonly audiences: AudienceStore;
   /** The IANA zone of the stores (one per data dir for now). */
   readonly zone: string;
   /** Releases files and timers; idempotent. */

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { addRxPlugin, createRxDatabase, getAllCollectionDocuments, type RxCollectionCreator, type RxDatabase, type RxStorage } from 'rxdb';
+import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
@@ -65,6 +66,8 @@ export async function openDatabaseWith<D extends CollectionDefinitions>(
   addRxPlugin(RxDBMigrationSchemaPlugin);
   addRxPlugin(RxDBCleanupPlugin);
   addRxPlugin(RxDBLocalDocumentsPlugin);
+  // Audience snapshots keep their member ids as an attachment.
+  addRxPlugin(RxDBAttachmentsPlugin);
   const sqlite = getRxStorageSqlite({ directory: join(resolve(options.dataDir), DATABASE_DIR), fileName: () => DATABASE_FILE });
   const storage: RxStorage<unknown, unknown> = options.validate === false ? sqlite : wrappedValidateAjvStorage({ storage: sqlite });
   const file = sqlite.databaseFile(DATABASE_NAME);

@@ -4,7 +4,8 @@ import { epochMs, int, jsonObject, key, oneOf, text } from './schema-fields.ts';
 
 /**
  * An audience (人群): a rule tree over customer attributes and behaviour, evaluated live at
- * execution time or frozen as a snapshot (its members are kept by the engine, not here).
+ * execution time or frozen as a snapshot (its member ids are the `members.txt` attachment,
+ * one id per line, taken at `lastSizedAt`).
  */
 export interface AudienceDoc {
   id: string;
@@ -48,6 +49,7 @@ export const audienceSchema: RxJsonSchema<AudienceDoc> = {
   // The audience list: active ones, newest first.
   indexes: [['archived', 'updatedAt']],
   additionalProperties: false,
+  attachments: {},
 };
 
 /** Version n's strategy turns a version n-1 document into a version n one. */
