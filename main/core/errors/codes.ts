@@ -84,6 +84,7 @@ export const ERROR_CODES = [
   'RT_RESTORE_EXPIRED',
   'RT_ILLEGAL_TRANSITION',
   'RT_BALANCE_NEGATIVE',
+  'RT_RECORD_IMMUTABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

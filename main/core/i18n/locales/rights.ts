@@ -35,6 +35,7 @@ export const rightsMessages = defineMessages({
       RT_RESTORE_EXPIRED: 'Restoring {code} with its old validity would end at {until}, which has passed. Give a new validity.',
       RT_ILLEGAL_TRANSITION: 'The right {code} is {state}; "{event}" is not possible now.',
       RT_BALANCE_NEGATIVE: 'That would take the {balance} of customer {customer} below zero ({current} now, change {delta}).',
+      RT_RECORD_IMMUTABLE: 'Operation record {id} cannot be changed or deleted. Add a correcting record instead.',
     },
     rights: {
       kinds: {
@@ -149,6 +150,7 @@ export const rightsMessages = defineMessages({
       RT_RESTORE_EXPIRED: '按原有效期回补 {code} 将于 {until} 结束，该时间已过。请指定新的有效期。',
       RT_ILLEGAL_TRANSITION: '权益 {code} 当前为 {state}，现在不能执行“{event}”。',
       RT_BALANCE_NEGATIVE: '该操作会使客户 {customer} 的 {balance} 小于零（当前 {current}，变动 {delta}）。',
+      RT_RECORD_IMMUTABLE: '运营记录 {id} 不能修改或删除，请新增一条更正记录。',
     },
     rights: {
       kinds: {

@@ -1,0 +1,74 @@
+import type { MangoQuery, RxCollection, RxDocumentData } from 'rxdb';
+import { BugError } from '../../core/errors/campaign-error.ts';
+
+/**
+ * Thin batch access to an RxDB collection for the ledger: reads return plain document data
+ * (with `_rev` and `_meta`), updates go to the storage in one bulk write with the previous
+ * state, so RxDB still detects a conflicting write and the collection's cache and change
+ * stream stay in step.
+ */
+export class DocStore<T extends object> {
+  constructor(readonly collection: RxCollection<T>) {}
+
+  async byIds(ids: readonly string[]): Promise<Map<string, RxDocumentData<T>>> {
+    const out = new Map<string, RxDocumentData<T>>();
+    if (ids.length === 0) return out;
+    // Straight from storage: the states a following update names as `previous` must be current.
+    const found = await this.collection.storageInstance.findDocumentsById([...new Set(ids)], false);
+    const primary = this.collection.schema.primaryPath as string;
+    for (const doc of found) out.set(String((doc as Record<string, unknown>)[primary]), doc);
+    return out;
+  }
+
+  async find(query: MangoQuery<T>): Promise<RxDocumentData<T>[]> {
+    const docs = await this.collection.find(query).exec();
+    return docs.map((d) => d._data as RxDocumentData<T>);
+  }
+
+  async count(query: MangoQuery<T>): Promise<number> {
+    return this.collection.count(query).exec();
+  }
+
+  /** Inserts new documents; returns the ids that already existed (not overwritten). */
+  async insert(docs: readonly T[]): Promise<string[]> {
+    if (docs.length === 0) return [];
+    const result = await this.collection.bulkInsert([...docs]);
+    const existing: string[] = [];
+    for (const error of result.error) {
+      if (error.status === 409) existing.push(error.documentId);
+      else throw new BugError(`insert into ${this.collection.name} failed: ${JSON.stringify(error).slice(0, 500)}`);
+    }
+    return existing;
+  }
+
+  /** Writes new states of documents read before; throws on a conflicting concurrent write. */
+  async update(updates: readonly { previous: RxDocumentData<T>; next: T }[], context: string): Promise<void> {
+    if (updates.length === 0) return;
+    const rows = updates.map(({ previous, next }) => ({
+      previous,
+      document: { ...next, _deleted: false, _attachments: {}, _meta: previous._meta, _rev: previous._rev } as RxDocumentData<T>,
+    }));
+    const result = await this.collection.storageInstance.bulkWrite(rows, context);
+    if (result.error.length > 0) {
+      throw new BugError(`update of ${this.collection.name} failed: ${JSON.stringify(result.error[0]).slice(0, 500)}`);
+    }
+  }
+
+  /** Inserts or updates, reading the current states first. */
+  async upsert(docs: readonly T[], idOf: (doc: T) => string, context: string): Promise<void> {
+    const current = await this.byIds(docs.map(idOf));
+    const inserts = docs.filter((d) => !current.has(idOf(d)));
+    const updates = docs.flatMap((d) => {
+      const previous = current.get(idOf(d));
+      return previous ? [{ previous, next: d }] : [];
+    });
+    await this.insert(inserts);
+    await this.update(updates, context);
+  }
+}
+
+/** Document data without RxDB's bookkeeping fields. */
+export function plain<T extends object>(data: RxDocumentData<T>): T {
+  const { _rev: _r, _meta: _m, _deleted: _d, _attachments: _a, ...rest } = data as RxDocumentData<T> & Record<string, unknown>;
+  return rest as unknown as T;
+}

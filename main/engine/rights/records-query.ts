@@ -1,0 +1,78 @@
+import type { MangoQuerySelector, MangoQuerySortPart } from 'rxdb';
+import { z } from 'zod';
+import { normalizeCode } from '../../core/rights/coupon-code.ts';
+import { RECORD_TYPES, type OperationRecord } from '../../core/rights/operation-record.ts';
+import { RIGHT_KINDS } from '../../core/rights/right-kind.ts';
+import { fromRecordDoc, type RecordDoc } from '../../db/schemas/operation-records.ts';
+import { DocStore, plain } from './doc-store.ts';
+import type { RightsCollections } from './rights-collections.ts';
+
+/** What the Records screen searches by. Instants are epoch ms; `to` is exclusive. */
+export const recordFilterSchema = z
+  .object({
+    customerId: z.string().trim().min(1).max(64).optional(),
+    code: z.string().trim().min(1).max(40).optional(),
+    planId: z.string().trim().min(1).max(64).optional(),
+    type: z.enum(RECORD_TYPES).optional(),
+    rightKind: z.enum(RIGHT_KINDS).optional(),
+    from: z.int().min(0).optional(),
+    to: z.int().min(0).optional(),
+    limit: z.int().min(1).max(100_000).default(200),
+  })
+  .strict();
+export type RecordFilter = z.input<typeof recordFilterSchema>;
+
+export interface RecordPage {
+  /** Newest first. */
+  records: OperationRecord[];
+  /** True when more records match than `limit`. */
+  more: boolean;
+}
+
+/**
+ * Searches the operation records. Each search runs on an index: a customer's timeline, a
+ * plan's records, a code's grant, or (by date only) one index range per record type, merged.
+ */
+export class RecordsQuery {
+  private readonly records: DocStore<RecordDoc>;
+  private readonly grants: RightsCollections['grants'];
+
+  constructor(collections: Pick<RightsCollections, 'operationRecords' | 'grants'>) {
+    this.records = new DocStore(collections.operationRecords);
+    this.grants = collections.grants;
+  }
+
+  async search(input: RecordFilter): Promise<RecordPage> {
+    const filter = recordFilterSchema.parse(input);
+    const at: { $gte?: number; $lt?: number } = {};
+    if (filter.from !== undefined) at.$gte = filter.from;
+    if (filter.to !== undefined) at.$lt = filter.to;
+    const common: MangoQuerySelector<RecordDoc> = {};
+    if (filter.from !== undefined || filter.to !== undefined) common.at = at;
+    if (filter.customerId) common.customerId = filter.customerId;
+    if (filter.planId) common.planKey = filter.planId;
+    if (filter.type) common.type = filter.type;
+    if (filter.rightKind) common.rightKind = filter.rightKind;
+
+    const lanes: MangoQuerySelector<RecordDoc>[] = [];
+    if (filter.code) {
+      const grants = await this.grants.find({ selector: { codeKey: normalizeCode(filter.code) } }).exec();
+      // A grant's records share the id prefix `<grantId>.`: one primary key range.
+      for (const g of grants) lanes.push({ ...common, id: { $gte: `${g.id}.`, $lt: `${g.id}/` } });
+    } else if (filter.customerId || filter.planId) {
+      lanes.push(common);
+    } else {
+      for (const type of filter.type ? [filter.type] : RECORD_TYPES) lanes.push({ ...common, type });
+    }
+    const limit = filter.limit;
+    const found: RecordDoc[] = [];
+    for (const selector of lanes) {
+      // Sort along the index the lane runs on, so the storage reads the newest first.
+      const lead: keyof RecordDoc | null = filter.code ? null : selector.customerId ? 'customerId' : selector.planKey ? 'planKey' : 'type';
+      const sort: MangoQuerySortPart<RecordDoc>[] = lead ? [{ [lead]: 'desc' } as MangoQuerySortPart<RecordDoc>, { at: 'desc' }] : [{ at: 'desc' }];
+      for (const doc of await this.records.find({ selector, sort, limit: limit + 1 })) found.push(plain(doc));
+    }
+    found.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return { records: found.slice(0, limit).map(fromRecordDoc), more: found.length > limit };
+  }
+}
