@@ -31,6 +31,12 @@ import type { SqliteIndexColumn, SqliteInstanceCreationOptions, SqliteStorageInt
 import type { RxStorageSqlite } from './rx-storage-sqlite.ts';
 
 type ChangeEventBulk<RxDocType> = EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>;
+/** An index column and the bounds of a query on it, as SQLite keys. */
+interface QueryRange {
+  index: SqliteIndexColumn;
+  lower: string;
+  upper: string;
+}
 /** Attachment bytes read ahead of the (synchronous) write transaction, by their Blob. */
 type AttachmentBytes = Map<Blob, Buffer>;
 
@@ -48,6 +54,7 @@ export class RxStorageInstanceSqlite<RxDocType>
   private readonly listener = (bulk: unknown) => this.changes$.next(bulk as ChangeEventBulk<RxDocType>);
   private readonly indexByName = new Map<string, SqliteIndexColumn>();
   private readonly statementCache = new Map<string, Statement<unknown[], unknown>>();
+  private readonly rangeCache = new Map<string, QueryRange>();
   private readonly writeTransaction: (
     rows: BulkWriteRow<RxDocType>[],
     context: string,
@@ -320,16 +327,23 @@ export class RxStorageInstanceSqlite<RxDocType>
     if (this.closed) throw new Error(`SQLite storage instance ${this.databaseName}/${this.collectionName} is closed`);
   }
 
-  /** The plan's index column and its bounds as SQLite keys. */
-  private range(preparedQuery: PreparedQuery<RxDocType>): { index: SqliteIndexColumn; lower: string; upper: string } {
+  /** The plan's index column and its bounds as SQLite keys (memoized: live queries repeat). */
+  private range(preparedQuery: PreparedQuery<RxDocType>): QueryRange {
     const plan = preparedQuery.queryPlan;
-    const index = this.indexByName.get(plan.index.join(','));
-    if (!index) throw new Error(`index does not exist: ${plan.index.join(',')} (${this.collectionName})`);
-    return {
-      index,
-      lower: toSqliteKey(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
-      upper: toSqliteKey(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
-    };
+    const cacheKey = JSON.stringify([plan.index, plan.startKeys, plan.endKeys]);
+    let range = this.rangeCache.get(cacheKey);
+    if (!range) {
+      const index = this.indexByName.get(plan.index.join(','));
+      if (!index) throw new Error(`index does not exist: ${plan.index.join(',')} (${this.collectionName})`);
+      range = {
+        index,
+        lower: toSqliteKey(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
+        upper: toSqliteKey(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
+      };
+      if (this.rangeCache.size >= 500) this.rangeCache.clear();
+      this.rangeCache.set(cacheKey, range);
+    }
+    return range;
   }
 
   private rangeStatement(index: SqliteIndexColumn, inclusiveStart: boolean, inclusiveEnd: boolean, kind: 'all' | 'page' | 'count') {
