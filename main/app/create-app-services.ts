@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../db/open-database.ts';
 import { AudienceStore } from '../engine/audience/audience-store.ts';
+import { ImportJobs } from '../engine/import/import-jobs.ts';
+import { RightsService } from '../engine/rights/rights-service.ts';
 import { seedDemo } from './demo.ts';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
@@ -19,6 +21,9 @@ export interface CreateAppServicesOptions {
   seedDemoOnFirstRun?: boolean;
   zone?: string;
 }
+
+/** How often grants past their expiry are marked expired (uses check expiry themselves). */
+const EXPIRY_SWEEP_MS = 60_000;
 
 /** How long change notifications are gathered before the UI is told (imports write a lot). */
 const CHANGE_NOTIFY_MS = 300;
@@ -45,6 +50,15 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     await seedDemo(database, { stores: 3, customers: 300, now: options.clock.now() });
     settings.update({ demoLoaded: true });
   }
+  const zone = options.zone ?? 'Asia/Shanghai';
+  const { service: rights, repair } = await RightsService.open({
+    collections: database.collections,
+    clock: options.clock,
+    zone: () => zone,
+    journalFile: join(dataDir, 'db', 'rights-step.flag'),
+  });
+  if (repair.interrupted) console.warn(`Rights ledger repaired after an interrupted run: ${JSON.stringify(repair)}`);
+  const stopSweep = rights.startExpirySweep(EXPIRY_SWEEP_MS, (error) => console.error('Rights expiry sweep failed:', error));
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const subscription = database.db.$.subscribe((change) => {
@@ -63,10 +77,14 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     settings,
     database,
     audiences: new AudienceStore(database.collections.audiences, database.collections, randomUUID),
-    zone: options.zone ?? 'Asia/Shanghai',
+    rights,
+    imports: new ImportJobs(dataDir, database.collections, zone, () => options.clock.now()),
+    zone,
     async close() {
       if (closed) return;
       closed = true;
+      stopSweep();
+      await rights.close();
       subscription.unsubscribe();
       clearTimeout(timer);
       await database.close();

@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { AudienceStore } from '../engine/audience/audience-store.ts';
+import type { ImportJobs } from '../engine/import/import-jobs.ts';
+import type { RightsService } from '../engine/rights/rights-service.ts';
 import type { EventBus } from './event-bus.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -20,6 +22,9 @@ export interface AppServices {
   readonly settings: SettingsStore;
   readonly database: AppDatabase;
   readonly audiences: AudienceStore;
+  readonly imports: ImportJobs;
+  /** The rights platform: catalog, inventory, grant ledger, operation records. */
+  readonly rights: RightsService;
   /** The IANA zone of the stores (one per data dir for now). */
   readonly zone: string;
   /** Releases files and timers; idempotent. */
