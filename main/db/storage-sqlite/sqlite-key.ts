@@ -15,6 +15,7 @@
  * Keys without such code units (ASCII, CJK, most text) are returned unchanged, so the
  * common case costs one regex test. Keys are only compared, never decoded.
  */
+// eslint-disable-next-line no-control-regex -- NUL and U+0001 are exactly what must be mapped
 const NEEDS_MAPPING = /[\u0000\u0001\ud800-\uffff]/;
 
 export function toSqliteKey(key: string): string {
