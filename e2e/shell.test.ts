@@ -41,6 +41,9 @@ describe('app shell in Chromium', () => {
     expect(page.url()).not.toContain('token=');
     await page.getByTestId('dashboard').getByRole('heading', { name: '概览' }).waitFor();
     await expect.poll(() => page.getByTestId('app-version').textContent()).toBe('1.2.3');
+    // First start in an empty data dir loads a small demo chain and says so.
+    await page.getByTestId('demo-notice').waitFor();
+    await expect.poll(() => page.getByTestId('collection-counts').textContent()).toContain('300');
     expect(await page.getByTestId('data-dir').textContent()).toBe(dir.path);
     await page.screenshot({ path: artifactPath('dashboard-zh-CN.png'), animations: 'disabled' });
   });
@@ -56,9 +59,8 @@ describe('app shell in Chromium', () => {
   it('navigates every section', async () => {
     for (const section of sections) {
       await page.getByTestId(`nav-${section}`).click();
-      const view = page.getByTestId(`section-${section}`);
-      await view.getByRole('heading', { name: english[section] }).waitFor();
-      expect(await view.textContent()).toContain('Not available yet');
+      await expect.poll(() => page.locator('main h1').first().textContent()).toBe(english[section]);
+      await page.waitForURL(new RegExp(`#/${section}$`));
     }
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings').getByRole('heading', { name: 'Settings' }).waitFor();
@@ -66,10 +68,24 @@ describe('app shell in Chromium', () => {
     await page.getByTestId('dashboard').waitFor();
   });
 
+  it('shows what an unbuilt section will hold, without invented data', async () => {
+    await page.getByTestId('nav-sync').click();
+    const view = page.getByTestId('section-sync');
+    expect(await view.textContent()).toContain('Not available yet');
+    expect(await view.locator('table').count()).toBe(0);
+    await page.getByTestId('nav-dashboard').click();
+  });
+
   it('stays in English after a reload', async () => {
     await page.reload();
     await page.getByTestId('dashboard').getByRole('heading', { name: 'Dashboard' }).waitFor();
     expect(await page.getByTestId('nav-plans').textContent()).toContain('Plans');
+  });
+
+  it('clears the demo data from the dashboard', async () => {
+    await page.getByTestId('clear-demo').click();
+    await page.getByTestId('demo-notice').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await app.services.database.counts()).customers).toBe(0);
   });
 
   it('switches to the dark theme from Settings', async () => {

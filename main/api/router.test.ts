@@ -56,6 +56,12 @@ describe('service API router', () => {
     expect(services.settings.get().locale).toBe('zh-CN');
   });
 
+  it('changes only the settings a patch names', async () => {
+    await client.mutate('settings/update-settings', { theme: 'dark', openAtLogin: true });
+    const after = await client.mutate('settings/update-settings', { locale: 'en' });
+    expect(after).toMatchObject({ locale: 'en', theme: 'dark', openAtLogin: true, keepRunningInBackground: true });
+  });
+
   it('answers an unknown method with API_UNKNOWN_METHOD', async () => {
     const call = (client as unknown as { query(n: string): Promise<unknown> }).query('nothing/here-at-all');
     const error = (await call.catch((e: unknown) => e)) as ServiceError;

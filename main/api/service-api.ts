@@ -34,6 +34,7 @@ export type { Settings, SettingsPatch } from '../app/settings-store.ts';
 export type { AudienceRule, RuleNode, Condition, AttributeField, Comparator } from '../core/audience/rule.ts';
 export type { Customer, CustomerEvent, EventType } from '../core/customers/customer.ts';
 export type { AudienceDoc } from '../db/schemas/audiences.ts';
+export type { FilePreview, ImportJobState } from '../engine/import/import-jobs.ts';
 export type { RightKindInfo, GrantResult, CustomerTimeline } from './rights.ts';
 export type { RightVersion, RightInput } from '../core/rights/right.ts';
 export type { PackageVersion, PackageInput } from '../core/rights/rights-package.ts';

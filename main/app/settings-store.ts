@@ -4,17 +4,27 @@ import { z } from 'zod';
 import { CampaignError } from '../core/errors/campaign-error.ts';
 import type { EventBus } from './event-bus.ts';
 
-export const settingsSchema = z.object({
-  locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
-  theme: z.enum(['light', 'dark', 'system']).default('system'),
+const fields = {
+  locale: z.enum(['zh-CN', 'en']),
+  theme: z.enum(['light', 'dark', 'system']),
   /** Electron: closing the window keeps the scheduler running in the tray. */
-  keepRunningInBackground: z.boolean().default(true),
-  openAtLogin: z.boolean().default(false),
+  keepRunningInBackground: z.boolean(),
+  openAtLogin: z.boolean(),
   /** A demo chain was loaded on first start (the dashboard offers to clear it). */
-  demoLoaded: z.boolean().default(false),
+  demoLoaded: z.boolean(),
+};
+
+export const settingsSchema = z.object({
+  locale: fields.locale.default('zh-CN'),
+  theme: fields.theme.default('system'),
+  keepRunningInBackground: fields.keepRunningInBackground.default(true),
+  openAtLogin: fields.openAtLogin.default(false),
+  demoLoaded: fields.demoLoaded.default(false),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const settingsPatchSchema = settingsSchema.partial();
+// No defaults here: zod fills defaults even for absent optional keys, which would reset
+// every setting the patch does not name.
+export const settingsPatchSchema = z.object(fields).partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /**

@@ -42,8 +42,8 @@ type AttachmentBytes = Map<Blob, Buffer>;
 
 /**
  * An RxDB collection (one schema version) in a table of the database's SQLite file.
- * Invariants: a row's `k<n>` column is `toSqliteKey` of RxDB's index string of index n, so
- * SQLite's order on it is RxDB's; every bulkWrite is one SQLite transaction, and its
+ * Invariants: a row's `k<n>` column is RxDB's index string of index n, encoded so that
+ * SQLite's order on it is RxDB's (`sqlite-index-key.ts`); every bulkWrite is one SQLite transaction, and its
  * change event is emitted only after the commit.
  */
 export class RxStorageInstanceSqlite<RxDocType>
@@ -115,7 +115,7 @@ export class RxStorageInstanceSqlite<RxDocType>
       params[1] = doc._deleted ? 1 : 0;
       params[2] = doc._meta.lwt;
       params[3] = JSON.stringify(doc);
-      for (let i = 0; i < keyCount; i++) params[4 + i] = toSqliteKey(indexes[i]!.getIndexableString(doc));
+      for (let i = 0; i < keyCount; i++) params[4 + i] = indexes[i]!.encode(indexes[i]!.getIndexableString(doc));
       statements.insert.run(params);
     }
     for (const row of categorized.bulkUpdateDocs) {
@@ -124,7 +124,7 @@ export class RxStorageInstanceSqlite<RxDocType>
       params[0] = doc._deleted ? 1 : 0;
       params[1] = doc._meta.lwt;
       params[2] = JSON.stringify(doc);
-      for (let i = 0; i < keyCount; i++) params[3 + i] = toSqliteKey(indexes[i]!.getIndexableString(doc));
+      for (let i = 0; i < keyCount; i++) params[3 + i] = indexes[i]!.encode(indexes[i]!.getIndexableString(doc));
       params[3 + keyCount] = toSqliteKey(doc[primaryPath] as string);
       statements.update.run(params);
     }
@@ -238,7 +238,7 @@ export class RxStorageInstanceSqlite<RxDocType>
     const index = this.indexByName.get(fields.join(','));
     let documents: RxDocumentData<RxDocType>[];
     if (index) {
-      const after = checkpoint ? toSqliteKey(getStartIndexStringFromLowerBound(this.schema, fields, [checkpoint.lwt, checkpoint.id])) : '';
+      const after = checkpoint ? index.encode(getStartIndexStringFromLowerBound(this.schema, fields, [checkpoint.lwt, checkpoint.id])) : '';
       const stmt = this.statement(
         `changes:${index.column}`,
         `SELECT data FROM ${quoteIdentifier(this.internals.table)} WHERE ${index.column} > ? ORDER BY ${index.column} LIMIT ?`,
@@ -289,7 +289,8 @@ export class RxStorageInstanceSqlite<RxDocType>
     if (!row || row.digest !== digest) {
       return Promise.reject(new Error(`attachment does not exist: ${documentId}/${attachmentId}`));
     }
-    return Promise.resolve(new Blob([row.data], { type: row.type }));
+    // A plain Uint8Array view type-checks under both the Node and the DOM Blob typings.
+    return Promise.resolve(new Blob([new Uint8Array(row.data)], { type: row.type }));
   }
 
   remove(): Promise<void> {
@@ -337,8 +338,8 @@ export class RxStorageInstanceSqlite<RxDocType>
       if (!index) throw new Error(`index does not exist: ${plan.index.join(',')} (${this.collectionName})`);
       range = {
         index,
-        lower: toSqliteKey(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
-        upper: toSqliteKey(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
+        lower: index.encode(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
+        upper: index.encode(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
       };
       if (this.rangeCache.size >= 500) this.rangeCache.clear();
       this.rangeCache.set(cacheKey, range);

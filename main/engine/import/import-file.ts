@@ -51,6 +51,22 @@ export interface ImportResult extends ImportProgress {
 const REQUIRED: Record<ImportKind, string[]> = { customers: ['externalId'], events: ['customerId', 'type', 'at'] };
 
 /**
+ * The field → column mapping to use: the given one (checked against the file's columns) or
+ * one guessed from the headers. Throws IM_MAPPING before anything is written.
+ */
+export function resolveMapping(kind: ImportKind, headers: readonly string[], given?: Partial<Record<string, string>>): Record<string, string> {
+  const table: Record<string, readonly string[]> = kind === 'customers' ? CUSTOMER_COLUMNS : EVENT_COLUMNS;
+  const mapping = (given ?? guessMapping(headers, table)) as Record<string, string>;
+  for (const [field, header] of Object.entries(mapping)) {
+    if (!(field in table)) throw new CampaignError('IM_MAPPING', { field, reason: `unknown field; known: ${Object.keys(table).join(', ')}` });
+    if (!headers.includes(header)) throw new CampaignError('IM_MAPPING', { field, reason: `the file has no column "${header}"` });
+  }
+  const missing = REQUIRED[kind].filter((f) => !mapping[f]);
+  if (missing.length > 0) throw new CampaignError('IM_MAPPING', { field: missing.join(', '), reason: `no column for this required field (file columns: ${headers.join(', ')})` });
+  return mapping;
+}
+
+/**
  * Imports a customers or events CSV in batches. Bad rows never stop the import: each goes to
  * the error file with its line, column and reason. Because every write is an upsert by a
  * stable id, an interrupted import can simply be run again.
@@ -60,14 +76,7 @@ export async function importFile(options: ImportOptions): Promise<ImportResult> 
     throw new CampaignError('IM_FILE', { path: options.path, reason: error.message });
   });
   const headers = await readHeaders(options.path, options.encoding);
-  const table: Record<string, readonly string[]> = options.kind === 'customers' ? CUSTOMER_COLUMNS : EVENT_COLUMNS;
-  const mapping = (options.mapping ?? guessMapping(headers, table)) as Record<string, string>;
-  for (const [field, header] of Object.entries(mapping)) {
-    if (!(field in table)) throw new CampaignError('IM_MAPPING', { field, reason: `unknown field; known: ${Object.keys(table).join(', ')}` });
-    if (!headers.includes(header)) throw new CampaignError('IM_MAPPING', { field, reason: `the file has no column "${header}"` });
-  }
-  const missing = REQUIRED[options.kind].filter((f) => !mapping[f]);
-  if (missing.length > 0) throw new CampaignError('IM_MAPPING', { field: missing.join(', '), reason: `no column for this required field (file columns: ${headers.join(', ')})` });
+  const mapping = resolveMapping(options.kind, headers, options.mapping);
 
   const errors = new ErrorFile(options.errorPath);
   const progress: ImportProgress = { rows: 0, imported: 0, failed: 0, bytesRead: 0, bytesTotal: size };
