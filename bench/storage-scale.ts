@@ -14,7 +14,7 @@ const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '洋', '�
 function customer(i: number): Customer {
   // Deterministic spread: every store, level and birthday occurs.
   const month = (i % 12) + 1;
-  const day = ((i * 7) % 28) + 1;
+  const day = (Math.floor(i / 12) % 28) + 1;
   const birthday = `19${70 + (i % 30)}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   return {
     externalId: `C${String(i).padStart(8, '0')}`,

@@ -8,6 +8,7 @@ import {
 } from 'rxdb';
 import { acquireSqliteFile, attachmentsTableName, quoteIdentifier, releaseSqliteFile } from './sqlite-file.ts';
 import { RxStorageInstanceSqlite } from './rx-storage-instance-sqlite.ts';
+import { indexKeyEncoder } from './sqlite-index-key.ts';
 import { backupSqliteFile } from './sqlite-backup.ts';
 import type { SqliteIndexColumn, SqliteInstanceCreationOptions, SqliteStorageInternals, SqliteStorageSettings } from './sqlite-types.ts';
 
@@ -67,12 +68,14 @@ function createInstance<RxDocType>(
     const fieldLists = (schema.indexes ?? []).map((index) => (typeof index === 'string' ? [index] : [...index]));
     const table = `${params.collectionName}__v${schema.version}`;
     const attachments = !!schema.attachments;
-    file.ensureTable({ name: table, collectionName: params.collectionName, schemaVersion: schema.version, indexes: fieldLists, attachments });
     const indexes: SqliteIndexColumn[] = fieldLists.map((fields, i) => ({
       fields,
       column: `k${i}`,
       getIndexableString: getIndexableStringMonad(schema, fields) as (doc: object) => string,
+      encode: indexKeyEncoder(schema, fields),
     }));
+    const keysOf = (doc: object) => indexes.map((index) => index.encode(index.getIndexableString(doc)));
+    file.ensureTable({ name: table, collectionName: params.collectionName, schemaVersion: schema.version, indexes: fieldLists, attachments, keysOf });
     const t = quoteIdentifier(table);
     const keyNames = indexes.map((index) => `, ${index.column}`).join('');
     const keyParams = indexes.map(() => ', ?').join('');

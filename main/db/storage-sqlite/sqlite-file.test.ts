@@ -4,10 +4,11 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRxDatabase, normalizeMangoQuery, prepareQuery, type MangoQuerySelector } from 'rxdb';
+import { createRxDatabase, fillWithDefaultSettings, getIndexableStringMonad, normalizeMangoQuery, prepareQuery, type MangoQuerySelector } from 'rxdb';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { getRxStorageSqlite } from './rx-storage-sqlite.ts';
 import { FORMAT_VERSION } from './sqlite-file.ts';
+import { toSqliteKey } from './sqlite-key.ts';
 import { tempDir } from './sqlite-test-support.ts';
 import { batchSchema, type BatchItem } from './fixtures/batch-schema.ts';
 import { startChild } from './fixtures/child-process.ts';
@@ -65,6 +66,36 @@ describe('SQLite storage files', () => {
     expect(error.code).toBe('DB_NEWER_SCHEMA');
     expect(error.params).toMatchObject({ file, found: FORMAT_VERSION + 1, supported: FORMAT_VERSION });
     expect(hashOf(file)).toBe(before);
+  });
+
+  it('upgrades a file of storage format 1 (padded keys), recomputing its keys', async () => {
+    const directory = tempDir();
+    const open = () => createRxDatabase({ name: 'old', storage: getRxStorageSqlite({ directory }), multiInstance: false });
+    let db = await open();
+    let { items } = await db.addCollections({ items: { schema: batchSchema } });
+    await items.bulkInsert(Array.from({ length: 50 }, (_, i) => ({ id: `item ${i}`, batch: i % 5, payload: 'p' })));
+    await db.close();
+    // Turn it into what format 1 wrote: RxDB's padded index strings, no key_format column.
+    const raw = new Database(join(directory, 'old.sqlite'));
+    const { indexes } = raw.prepare("SELECT indexes FROM _cd_tables WHERE name = 'items__v0'").get() as { indexes: string };
+    const keyOf = (JSON.parse(indexes) as string[][]).map((fields) => getIndexableStringMonad(fillWithDefaultSettings(batchSchema), fields));
+    const update = raw.prepare(`UPDATE "items__v0" SET ${keyOf.map((_, i) => `k${i} = ?`).join(', ')} WHERE rowid = ?`);
+    for (const row of raw.prepare('SELECT rowid AS id, data FROM "items__v0"').all() as { id: number; data: string }[]) {
+      update.run(...keyOf.map((key) => toSqliteKey(key(JSON.parse(row.data) as never))), row.id);
+    }
+    raw.exec('ALTER TABLE _cd_tables DROP COLUMN key_format');
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    db = await open();
+    ({ items } = await db.addCollections({ items: { schema: batchSchema } }));
+    const found = await items.find({ selector: { batch: { $gte: 3 } }, sort: [{ batch: 'asc' }, { id: 'asc' }] }).exec();
+    expect(found.map((d) => d.id)).toEqual([...Array(50).keys()].filter((i) => i % 5 >= 3).sort((a, b) => a % 5 - b % 5 || (`item ${a}` < `item ${b}` ? -1 : 1)).map((i) => `item ${i}`));
+    await db.close();
+    const check = new Database(join(directory, 'old.sqlite'), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(FORMAT_VERSION);
+    expect(check.prepare('SELECT key_format FROM _cd_tables WHERE name = ?').pluck().get('items__v0')).toBe(2);
+    check.close();
   });
 
   it('reports a database held by another running process as locked, and opens it once released', async () => {

@@ -6,10 +6,16 @@ import { BugError, CampaignError } from '../../core/errors/campaign-error.ts';
 /** `PRAGMA application_id` of files this storage created ('CDk1'): tells them from other SQLite files. */
 export const APPLICATION_ID = 0x43446b31;
 /**
- * Layout version of the file (tables, columns, key encoding), kept in `PRAGMA user_version`.
- * Bump it when the layout changes, and teach `openSqliteFile` to upgrade older files.
+ * Layout version of the file (tables, columns), kept in `PRAGMA user_version`. Bump it when
+ * the layout changes, and teach `openSqliteFile` to upgrade older files.
+ * 1: first layout. 2: `_cd_tables.key_format`.
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/**
+ * Version of the index key encoding (`sqlite-index-key.ts`), kept per table: a table with an
+ * older one has its keys recomputed when it is opened. 1: RxDB's padded strings. 2: compact.
+ */
+export const KEY_FORMAT = 2;
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 const REGISTRY = '_cd_tables';
@@ -22,6 +28,8 @@ export interface TableSpec {
   /** Index field lists, in column order (`k0`, `k1`, ...). */
   indexes: string[][];
   attachments: boolean;
+  /** The key columns' values for a stored document (to recompute keys of an older format). */
+  keysOf: (doc: object) => string[];
 }
 
 /**
@@ -44,14 +52,15 @@ export class SqliteFile {
 
   /** Creates the table of a collection (if new) and checks that an existing one matches. */
   ensureTable(spec: TableSpec): void {
-    const existing = this.db.prepare(`SELECT indexes, attachments FROM ${REGISTRY} WHERE name = ?`).get(spec.name) as
-      | { indexes: string; attachments: number }
+    const existing = this.db.prepare(`SELECT indexes, attachments, key_format FROM ${REGISTRY} WHERE name = ?`).get(spec.name) as
+      | { indexes: string; attachments: number; key_format: number }
       | undefined;
     const indexesJson = JSON.stringify(spec.indexes);
     if (existing) {
       if (existing.indexes !== indexesJson || existing.attachments !== (spec.attachments ? 1 : 0)) {
         throw new BugError(`Table ${spec.name} in ${this.path} has other indexes than its schema (same schema version, changed schema?)`);
       }
+      if (existing.key_format < KEY_FORMAT) this.rekey(spec);
       return;
     }
     const t = quoteIdentifier(spec.name);
@@ -68,8 +77,25 @@ export class SqliteFile {
         );
       }
       this.db
-        .prepare(`INSERT INTO ${REGISTRY} (name, collection, version, indexes, attachments) VALUES (?, ?, ?, ?, ?)`)
-        .run(spec.name, spec.collectionName, spec.schemaVersion, indexesJson, spec.attachments ? 1 : 0);
+        .prepare(`INSERT INTO ${REGISTRY} (name, collection, version, indexes, attachments, key_format) VALUES (?, ?, ?, ?, ?, ?)`)
+        .run(spec.name, spec.collectionName, spec.schemaVersion, indexesJson, spec.attachments ? 1 : 0, KEY_FORMAT);
+    })();
+  }
+
+  /** Recomputes every key column of a table written with an older key format; one transaction. */
+  private rekey(spec: TableSpec): void {
+    const t = quoteIdentifier(spec.name);
+    const page = this.db.prepare(`SELECT rowid AS id, data FROM ${t} WHERE rowid > ? ORDER BY rowid LIMIT 1000`);
+    const sets = spec.indexes.map((_, i) => `k${i} = ?`).join(', ');
+    const update = sets ? this.db.prepare(`UPDATE ${t} SET ${sets} WHERE rowid = ?`) : undefined;
+    this.db.transaction(() => {
+      for (let after = 0; update; ) {
+        const rows = page.all(after) as { id: number; data: string }[];
+        if (rows.length === 0) break;
+        for (const row of rows) update.run(...spec.keysOf(JSON.parse(row.data) as object), row.id);
+        after = rows[rows.length - 1]!.id;
+      }
+      this.db.prepare(`UPDATE ${REGISTRY} SET key_format = ? WHERE name = ?`).run(KEY_FORMAT, spec.name);
     })();
   }
 
@@ -157,14 +183,20 @@ function openSqliteFile(path: string): Database.Database {
     db.pragma('cache_size = -65536');
     // Take the write lock now, so a second instance fails when it opens, not later.
     db.exec('BEGIN EXCLUSIVE; COMMIT');
+    const opened = db;
     if (isNew) {
-      const created = db;
-      created.transaction(() => {
-        created.exec(
-          `CREATE TABLE ${REGISTRY} (name TEXT NOT NULL PRIMARY KEY, collection TEXT NOT NULL, version INTEGER NOT NULL, indexes TEXT NOT NULL, attachments INTEGER NOT NULL)`,
+      opened.transaction(() => {
+        opened.exec(
+          `CREATE TABLE ${REGISTRY} (name TEXT NOT NULL PRIMARY KEY, collection TEXT NOT NULL, version INTEGER NOT NULL, indexes TEXT NOT NULL, attachments INTEGER NOT NULL, key_format INTEGER NOT NULL)`,
         );
-        created.pragma(`application_id = ${APPLICATION_ID}`);
-        created.pragma(`user_version = ${FORMAT_VERSION}`);
+        opened.pragma(`application_id = ${APPLICATION_ID}`);
+        opened.pragma(`user_version = ${FORMAT_VERSION}`);
+      })();
+    } else if (format < 2) {
+      // Format 1 lacked key_format: its tables get their keys recomputed when opened.
+      opened.transaction(() => {
+        opened.exec(`ALTER TABLE ${REGISTRY} ADD COLUMN key_format INTEGER NOT NULL DEFAULT 1`);
+        opened.pragma(`user_version = ${FORMAT_VERSION}`);
       })();
     }
     return db;

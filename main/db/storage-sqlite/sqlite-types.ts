@@ -19,9 +19,11 @@ export type SqliteInstanceCreationOptions = Record<string, never>;
 export interface SqliteIndexColumn {
   /** Field paths of the index, as in the schema: `['_deleted', 'storeId', 'id']`. */
   fields: string[];
-  /** Column name `k<n>`; holds `toSqliteKey(getIndexableString(doc))` and has an SQL index. */
+  /** Column name `k<n>`; holds `encode(getIndexableString(doc))` and has an SQL index. */
   column: string;
   getIndexableString: (doc: object) => string;
+  /** RxDB's index string (or a query bound) to the stored key (`sqlite-index-key.ts`). */
+  encode: (indexString: string) => string;
 }
 
 /** What a storage instance owns inside its file; plain data except the statements. */
