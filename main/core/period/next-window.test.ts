@@ -124,6 +124,15 @@ describe('windows and DST', () => {
     ]);
   });
 
+  it('joins pieces of different days that meet at the fall-back', () => {
+    // Daily 01:02 to 01:00:59 the next day: at 02:00 EDT the clock falls back to 01:00 EST,
+    // leaving today's window (started 01:02 EDT) for the tail of yesterday's, without a break.
+    const e = '* 2-0 1-1 * * ? * 31';
+    expect(show(nextWindow(e, at('2026-11-01T06:00:00Z'), NY))).toBe('2026-11-01T05:02:00.000Z → 2026-11-01T06:01:00.000Z');
+    expect(show(previousWindow(e, at('2026-11-01T06:00:30Z'), NY))).toBe('2026-11-01T05:02:00.000Z → 2026-11-01T06:01:00.000Z');
+    expect(show(nextWindow(e, at('2026-11-01T06:01:00Z'), NY))).toBe('2026-11-01T06:02:00.000Z → 2026-11-02T06:01:00.000Z');
+  });
+
   it('handles London the same way', () => {
     const london = 'Europe/London';
     // 2026-03-29 01:00 GMT -> 02:00 BST: a 00:30-01:30 window ends at the jump.

@@ -74,25 +74,33 @@ function loadAtOrBefore(source: OccurrenceSource, zone: Zone, wall: number, c: C
   return true;
 }
 
+/** Index of the piece starting (or ending) exactly at `at`, or -1. */
+function pieceAt(pieces: number[], at: number, side: 0 | 1): number {
+  for (let i = side; i < pieces.length; i += 2) if (pieces[i] === at) return i - side;
+  return -1;
+}
+
 /**
- * Different wall runs meet in real time only across a spring-forward gap (the skipped wall
- * times between them never happen); joins such neighbours into one window.
+ * Different wall runs can meet in real time only where the offset changes: across a
+ * spring-forward gap (the skipped wall times between them never happen), or at a fall-back
+ * (the clock leaves one run and lands in an earlier one). Joins such neighbours into one window.
  */
-function joinAcrossGaps(source: OccurrenceSource, zone: Zone, window: Window, runStart: number, runEnd: number): Window {
+function joinAtTransitions(source: OccurrenceSource, zone: Zone, window: Window): Window {
   const c = joinCursor;
-  let end = window.end;
-  let wall = runEnd;
-  while (zone.isGapStart(end) && loadAfter(source, zone, wall, c) && c.pieces[0] === end) {
-    end = c.pieces[1] as number;
-    if (c.pieces.length > 2) break;
-    wall = c.run[1] as number;
+  let { start, end } = window;
+  for (let guard = 0; guard < 8 && zone.isTransition(end); guard++) {
+    const wall = zone.wallAt(end);
+    if (!source.contains(wall) || !loadAfter(source, zone, wall, c)) break;
+    const i = pieceAt(c.pieces, end, 0);
+    if (i < 0) break;
+    end = c.pieces[i + 1] as number;
   }
-  let start = window.start;
-  wall = runStart;
-  while (zone.isGapStart(start) && loadAtOrBefore(source, zone, wall - 1, c) && c.pieces[c.pieces.length - 1] === start) {
-    start = c.pieces[c.pieces.length - 2] as number;
-    if (c.pieces.length > 2) break;
-    wall = c.run[0] as number;
+  for (let guard = 0; guard < 8 && zone.isTransition(start); guard++) {
+    const wall = zone.wallAt(start - 1);
+    if (!source.contains(wall) || !loadAtOrBefore(source, zone, wall, c)) break;
+    const i = pieceAt(c.pieces, start, 1);
+    if (i < 0) break;
+    start = c.pieces[i] as number;
   }
   return { start, end };
 }
@@ -109,8 +117,6 @@ export function nextWindow(period: PeriodInput, from: number, timeZone: string):
   // No wall reading from `from` on is below this (it is lower just before a fall-back).
   let wall = zone.minWallFrom(from);
   let best: Window | null = null;
-  let bestRunStart = 0;
-  let bestRunEnd = 0;
   for (;;) {
     if (!loadAfter(source, zone, wall, c)) break;
     const runStart = c.run[0] as number;
@@ -122,15 +128,13 @@ export function nextWindow(period: PeriodInput, from: number, timeZone: string):
       if (end > from) {
         if (!best || start < best.start) {
           best = { start, end };
-          bestRunStart = runStart;
-          bestRunEnd = c.run[1] as number;
         }
         break;
       }
     }
     wall = c.run[1] as number;
   }
-  return best && joinAcrossGaps(source, zone, best, bestRunStart, bestRunEnd);
+  return best && joinAtTransitions(source, zone, best);
 }
 
 /** The window in effect at `from`, else the last one before it; null if none since 1970. */
@@ -141,8 +145,6 @@ export function previousWindow(period: PeriodInput, from: number, timeZone: stri
   // No wall reading up to `from` is above this (it is higher just after a fall-back).
   let wall = zone.maxWallUntil(from);
   let best: Window | null = null;
-  let bestRunStart = 0;
-  let bestRunEnd = 0;
   for (;;) {
     if (!loadAtOrBefore(source, zone, wall, c)) break;
     const runEnd = c.run[1] as number;
@@ -153,13 +155,11 @@ export function previousWindow(period: PeriodInput, from: number, timeZone: stri
       if (start <= from) {
         if (!best || start > best.start) {
           best = { start, end: c.pieces[i + 1] as number };
-          bestRunStart = c.run[0] as number;
-          bestRunEnd = runEnd;
         }
         break;
       }
     }
     wall = (c.run[0] as number) - 1;
   }
-  return best && joinAcrossGaps(source, zone, best, bestRunStart, bestRunEnd);
+  return best && joinAtTransitions(source, zone, best);
 }

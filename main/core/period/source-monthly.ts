@@ -19,9 +19,13 @@ function dayIn(md: MonthDay, year: number, month: number, clamp: boolean): numbe
   }
 }
 
-/** Bounds for the look-back: the earliest a span can start and latest it can end (day of month). */
+/** Bounds for the look-back: the earliest a span can start and the latest it can end (day of month). */
 function earliestDay(md: MonthDay): number {
   return md.kind === 'day' ? md.day : md.kind === 'nearestWeekday' ? Math.max(1, md.day - 2) : 26;
+}
+
+function latestDay(md: MonthDay): number {
+  return md.kind === 'day' ? md.day : md.kind === 'nearestWeekday' ? Math.min(31, md.day + 2) : 31;
 }
 
 /**
@@ -48,7 +52,8 @@ export class MonthlySource implements OccurrenceSource {
     let longest = 0;
     for (const s of period.spans) {
       const wraps = s.to.kind === 'day' && s.from.kind === 'day' && s.to.day < s.from.day;
-      const days = wraps ? 31 - earliestDay(s.from) + (s.to.kind === 'day' ? s.to.day : 31) : 31 - earliestDay(s.from) + 1;
+      const days = wraps ? 31 - earliestDay(s.from) + latestDay(s.to) : Math.max(0, latestDay(s.to) - earliestDay(s.from));
+      // +2: the day the span ends on, and a window running past midnight.
       longest = Math.max(longest, days + 2);
     }
     this.maxSpan = longest * DAY_MS;

@@ -9,7 +9,7 @@ import type { YearlyPeriod } from './types.ts';
  * an end it is clamped to February 28.
  */
 export class YearlySource implements OccurrenceSource {
-  readonly maxSpan = 368 * DAY_MS;
+  readonly maxSpan: number;
   readonly always: boolean;
   private readonly fromMs: number;
   private readonly toMs: number;
@@ -25,6 +25,10 @@ export class YearlySource implements OccurrenceSource {
     const startKey = (start.month * 32 + start.day) * DAY_MS + this.fromMs;
     const endKey = (end.month * 32 + end.day) * DAY_MS + this.toMs;
     this.wraps = endKey <= startKey;
+    // Measured in a leap year (the longest case), plus a day for a window past midnight.
+    const startDay = daysFromCivil(2000, start.month, start.day);
+    const endDay = daysFromCivil(this.wraps ? 2001 : 2000, end.month, end.day);
+    this.maxSpan = (endDay - startDay + 2) * DAY_MS;
     this.years = yearTable(period.year);
     this.always =
       this.years === null &&

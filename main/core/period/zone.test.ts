@@ -24,8 +24,9 @@ describe('zone offsets', () => {
     expect(ny.offsetAt(at('2026-03-08T07:00:00Z'))).toBe(-4 * HOUR_MS);
     expect(ny.offsetAt(at('2026-11-01T05:59:59Z'))).toBe(-4 * HOUR_MS);
     expect(ny.offsetAt(at('2026-11-01T06:00:00Z'))).toBe(-5 * HOUR_MS);
-    expect(ny.isGapStart(at('2026-03-08T07:00:00Z'))).toBe(true);
-    expect(ny.isGapStart(at('2026-11-01T06:00:00Z'))).toBe(false);
+    expect(ny.isTransition(at('2026-03-08T07:00:00Z'))).toBe(true);
+    expect(ny.isTransition(at('2026-11-01T06:00:00Z'))).toBe(true);
+    expect(ny.isTransition(at('2026-11-01T06:00:01Z'))).toBe(false);
     // London changes at 01:00 UTC on the last Sundays of March and October.
     const london = getZone('Europe/London');
     expect(london.offsetAt(at('2026-03-29T00:59:59Z'))).toBe(0);

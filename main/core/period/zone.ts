@@ -38,8 +38,8 @@ export interface Zone {
   forEachStretch(from: number, to: number, visit: (start: number, end: number, offset: number) => void): void;
   /** The offset when it is the same over [from, to], else NaN (a cheap pre-check for the common case). */
   uniformOffset(from: number, to: number): number;
-  /** True when `instant` is the moment of a spring-forward jump (a wall-clock gap starts there). */
-  isGapStart(instant: number): boolean;
+  /** True when the offset changes at `instant` (a jump forward or back starts there). */
+  isTransition(instant: number): boolean;
   /** Smallest wall reading at or after `instant` (less than `wallAt` inside a coming fall-back). */
   minWallFrom(instant: number): number;
   /** Largest wall reading at or before `instant` (more than `wallAt` after a recent fall-back). */
@@ -249,8 +249,8 @@ class IntlZone implements Zone {
     return bound;
   }
 
-  isGapStart(instant: number): boolean {
-    return this.offsetAt(instant) > this.offsetAt(instant - 1);
+  isTransition(instant: number): boolean {
+    return this.offsetAt(instant) !== this.offsetAt(instant - 1);
   }
 
   minWallFrom(instant: number): number {
