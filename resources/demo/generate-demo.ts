@@ -15,6 +15,8 @@ export interface DemoOptions {
   seed?: number;
   /** "Now" for the demo (epoch ms): events fall in the 90 days before it. */
   now: number;
+  /** Scales how many shopping sessions a customer has (1 ≈ 11 events per customer). */
+  activity?: number;
 }
 
 const STORE_NAMES = ['上海南京路店', '北京三里屯店', '广州天河店', '深圳万象城店', '杭州西湖店', '成都春熙路店', '南京新街口店', '武汉江汉路店', '西安钟楼店', '重庆解放碑店'];
@@ -70,7 +72,7 @@ export function* generateDemo(options: DemoOptions): Generator<{ customer: Custo
     let seq = 0;
     const push = (type: CustomerEvent['type'], at: number, extra: Partial<CustomerEvent> = {}) =>
       events.push({ eventId: `${externalId}-${++seq}`, customerId: externalId, storeId: store.id, type, at: iso(at), ...extra });
-    const sessions = f.number.int({ min: 0, max: 3 + level * 2 });
+    const sessions = f.number.int({ min: 0, max: Math.round((3 + level * 2) * (options.activity ?? 1)) });
     let totalSpend = 0;
     let lastOrderAt = 0;
     for (let s = 0; s < sessions; s++) {

@@ -3,6 +3,7 @@ import type { AbsenceCondition, BehaviourCondition, RuleNode } from '../../core/
 import { windowMs } from '../../core/audience/evaluate.ts';
 import type { CustomerEventDoc } from '../../db/schemas/customer-events.ts';
 import type { AudienceData } from './audience-data.ts';
+import { plainQuery } from './plain-query.ts';
 
 export type BehaviourLike = BehaviourCondition | AbsenceCondition;
 
@@ -28,8 +29,7 @@ function windowSelector(c: BehaviourLike, type: CustomerEventDoc['type'], now: n
 
 async function eventsInWindow(data: AudienceData, selector: MangoQuerySelector<CustomerEventDoc>): Promise<CustomerEventDoc[]> {
   // Answered by the [type, category, at] or [type, at] index as a range scan.
-  const docs = await data.events.find({ selector }).exec();
-  return docs.map((d) => d.toMutableJSON() as CustomerEventDoc);
+  return plainQuery(data.events, { selector });
 }
 
 /**

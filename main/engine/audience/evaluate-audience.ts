@@ -3,6 +3,7 @@ import type { AudienceRule, RuleNode } from '../../core/audience/rule.ts';
 import { fromCustomerDoc, type CustomerDoc } from '../../db/schemas/customers.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
 import { compileAudience, type CompiledAudience } from './compile-audience.ts';
+import { plainQuery } from './plain-query.ts';
 
 const PAGE = 2000;
 
@@ -24,12 +25,11 @@ async function* candidatePages(compiled: CompiledAudience, data: AudienceData, s
   for (;;) {
     if (signal?.aborted) return;
     const selector = after === '' ? compiled.selector : { $and: [compiled.selector, { externalId: { $gt: after } }] };
-    const docs = await data.customers.find({ selector, sort: [{ externalId: 'asc' }], limit: PAGE }).exec();
-    if (docs.length === 0) return;
-    const page = docs.map((d) => d.toMutableJSON() as CustomerDoc);
+    const page = await plainQuery(data.customers, { selector, sort: [{ externalId: 'asc' }], limit: PAGE });
+    if (page.length === 0) return;
     yield page;
     after = page[page.length - 1]?.externalId ?? after;
-    if (docs.length < PAGE) return;
+    if (page.length < PAGE) return;
   }
 }
 
