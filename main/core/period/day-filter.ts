@@ -89,6 +89,7 @@ export class DayMatcher {
   }
 
   matches(day: number): boolean {
+    if (this.everyDay) return day >= FIRST_DAY && day <= LAST_DAY;
     const c = this.civil;
     civilFromDays(day, c);
     const year = c[0] as number;
@@ -123,6 +124,7 @@ export class DayMatcher {
   /** The first qualifying day number >= `day`, or Infinity when none before the end of MAX_YEAR. */
   next(day: number): number {
     if (day < FIRST_DAY) day = FIRST_DAY;
+    if (this.everyDay) return day <= LAST_DAY ? day : Number.POSITIVE_INFINITY;
     const c = this.civil;
     while (day <= LAST_DAY) {
       civilFromDays(day, c);

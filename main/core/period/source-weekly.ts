@@ -1,5 +1,5 @@
 import { DAY_MS, civilFromDays, daysFromCivil, weekdayOf } from './calendar.ts';
-import { LAST_DAY, monthTable, yearAllowed, yearTable } from './day-filter.ts';
+import { FIRST_DAY, LAST_DAY, monthTable, yearAllowed, yearTable } from './day-filter.ts';
 import { containsByScan, endMs, timeMs, type OccurrenceSource } from './occurrence-source.ts';
 import type { WeeklyPeriod } from './types.ts';
 
@@ -13,6 +13,8 @@ export class WeeklySource implements OccurrenceSource {
   private readonly fromMs: number;
   private readonly years: Uint8Array | null;
   private readonly months: Uint8Array;
+  /** No month or year filter: skip the calendar lookups. */
+  private readonly unfiltered: boolean;
   private readonly civil = new Int32Array(3);
   private readonly scratch = new Float64Array(2);
 
@@ -28,6 +30,7 @@ export class WeeklySource implements OccurrenceSource {
     this.maxSpan = Math.max(...this.endOffsets) - this.fromMs;
     this.years = yearTable(period.year);
     this.months = monthTable(period.month);
+    this.unfiltered = this.years === null && period.month.values.length === 12;
     const covered = new Set<number>();
     period.spans.forEach((s) => {
       for (let d = s.from, n = 0; n <= (s.to - s.from + 7) % 7; n++, d = (d + 1) % 7) covered.add(d);
@@ -37,13 +40,15 @@ export class WeeklySource implements OccurrenceSource {
   }
 
   private allowed(day: number): boolean {
+    if (this.unfiltered) return true;
     civilFromDays(day, this.civil);
     return yearAllowed(this.years, this.civil[0] as number) && this.months[this.civil[1] as number] === 1;
   }
 
   /** The first day >= `day` with weekday `wd` in an allowed month and year, or Infinity. */
   private nextStartDay(day: number, wd: number): number {
-    let d = day + ((wd - weekdayOf(day) + 7) % 7);
+    const from = Math.max(day, FIRST_DAY);
+    let d = from + ((wd - weekdayOf(from) + 7) % 7);
     while (d <= LAST_DAY) {
       if (this.allowed(d)) return d;
       const year = this.civil[0] as number;
