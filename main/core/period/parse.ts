@@ -14,7 +14,6 @@ import {
   type NumberSet,
   type PeriodExpression,
   type PeriodKind,
-  type PeriodTypeCode,
   type TimeOfDay,
 } from './types.ts';
 
@@ -342,12 +341,6 @@ function isWildcard(items: Item[]): boolean {
   return items.length === 1 && items[0]?.kind === 'any';
 }
 
-function fullRange(min: number, max: number): number[] {
-  const values: number[] = [];
-  for (let v = min; v <= max; v++) values.push(v);
-  return values;
-}
-
 function pointFields(f: Fields): {
   second: NumberSet;
   minute: NumberSet;
@@ -588,4 +581,3 @@ export function formatParts(p: DateTimeParts): string {
 /** All the fields' metadata, for UIs that label an expression's fields. */
 export const PERIOD_FIELDS = FIELDS;
 
-export type { PeriodTypeCode };
