@@ -56,6 +56,7 @@ export async function runScaleBench(directory: string, count: number): Promise<v
   // A new store (and month-day) each time, so RxDB's query cache never answers.
   const byStoreLevel: number[] = [];
   const byBirthday: number[] = [];
+  const byBirthdayUnsorted: number[] = [];
   for (let run = 0; run < 20; run++) {
     const storeId = `S${String((run * 37) % STORES).padStart(3, '0')}`;
     let t = performance.now();
@@ -63,9 +64,15 @@ export async function runScaleBench(directory: string, count: number): Promise<v
     byStoreLevel.push(performance.now() - t);
     const birthMonthDay = `${String((run % 12) + 1).padStart(2, '0')}-${String((run % 28) + 1).padStart(2, '0')}`;
     t = performance.now();
-    const b = await customers.find({ selector: { birthMonthDay }, limit: 100 }).exec();
+    const b = await customers.find({ selector: { birthMonthDay }, sort: [{ birthMonthDay: 'asc' }, { externalId: 'asc' }], limit: 100 }).exec();
     byBirthday.push(performance.now() - t);
-    if (a.length !== 100 || b.length !== 100) throw new Error(`scale queries returned ${a.length} and ${b.length} rows`);
+    // Without a sort RxDB sorts by the schema's first index (storeId, level), which this
+    // index cannot give: every match is read and sorted.
+    const otherDay = `${String(((run + 5) % 12) + 1).padStart(2, '0')}-${String(((run + 3) % 28) + 1).padStart(2, '0')}`;
+    t = performance.now();
+    const c = await customers.find({ selector: { birthMonthDay: otherDay }, limit: 100 }).exec();
+    byBirthdayUnsorted.push(performance.now() - t);
+    if (a.length === 0 || b.length === 0 || c.length === 0) throw new Error(`scale queries returned ${a.length}, ${b.length}, ${c.length} rows`);
   }
   const fileMb = statSync(storage.databaseFile('scale')).size / 1024 / 1024;
   await db.remove();
@@ -74,8 +81,9 @@ export async function runScaleBench(directory: string, count: number): Promise<v
     [
       ['customers inserted', `${formatNumber(insertMs / 1000)} s (${Math.round(count / (insertMs / 1000)).toLocaleString('en-US')} docs/s)`, '-'],
       ['file size', `${formatNumber(fileMb)} MB`, '-'],
-      ['100 rows: storeId = ?, level >= 5, by level', `median ${formatNumber(median(byStoreLevel))} ms, first ${formatNumber(byStoreLevel[0]!)} ms, max ${formatNumber(Math.max(...byStoreLevel))} ms`, '< 20 ms'],
-      ['100 rows: birthMonthDay = ?', `median ${formatNumber(median(byBirthday))} ms, first ${formatNumber(byBirthday[0]!)} ms, max ${formatNumber(Math.max(...byBirthday))} ms`, '< 20 ms'],
+      [`${Math.min(100, count / 2 / STORES)} rows: storeId = ?, level >= 5, by level`, `median ${formatNumber(median(byStoreLevel))} ms, first ${formatNumber(byStoreLevel[0]!)} ms, max ${formatNumber(Math.max(...byStoreLevel))} ms`, '< 20 ms'],
+      [`${Math.min(100, Math.round(count / 336))} rows: birthMonthDay = ?, by index order`, `median ${formatNumber(median(byBirthday))} ms, first ${formatNumber(byBirthday[0]!)} ms, max ${formatNumber(Math.max(...byBirthday))} ms`, '< 20 ms'],
+      [`the same without a sort (reads ~${Math.round(count / 336).toLocaleString('en-US')} matches)`, `median ${formatNumber(median(byBirthdayUnsorted))} ms`, '-'],
     ],
   );
 }
