@@ -7,7 +7,8 @@ import { startBrowserMode, type RunningApp } from '../main/app/start-browser-mod
 import { makeTempDir } from '../main/testing/temp-dir.ts';
 import { artifactPath, launchChromium } from './support/browser.ts';
 
-describe('import customers and build an audience in the UI', () => {
+// A real browser against a real server: generous timeouts for loaded CI machines.
+describe('import customers and build an audience in the UI', { timeout: 120_000 }, () => {
   const dir = makeTempDir();
   let app: RunningApp;
   let browser: Browser;
@@ -39,19 +40,27 @@ describe('import customers and build an audience in the UI', () => {
     await page.getByTestId('download-errors').waitFor();
     await page.screenshot({ path: artifactPath('import-dialog.png'), animations: 'disabled' });
     await page.getByTestId('close-import').click();
-    await expect.poll(() => page.getByTestId('customer-total').textContent()).toBe('4 customers');
+    await expect.poll(() => page.getByTestId('customer-total').textContent(), { timeout: 20_000 }).toBe('4 customers');
   });
 
   it('builds an audience and sees the live count', async () => {
     await page.getByTestId('nav-audiences').click();
     // The default rule: member level at least 1.
-    await expect.poll(() => page.getByTestId('audience-count').textContent()).toContain('4 customers');
+    await expect.poll(() => page.getByTestId('audience-count').textContent(), { timeout: 20_000 }).toContain('4 customers');
     const value = page.getByTestId('attr-value').locator('input');
     await value.fill('3');
     await value.press('Tab');
-    await expect.poll(() => page.getByTestId('audience-count').textContent()).toContain('2 customers');
+    await expect.poll(() => page.getByTestId('audience-count').textContent(), { timeout: 20_000 }).toContain('2 customers');
     await page.getByTestId('sample-members').click();
     await page.getByTestId('sample-table').getByText('A004').waitFor();
+    // el-input puts its attributes on the native input.
+    await page.getByTestId('audience-name').fill('Level 3+');
+    await page.getByTestId('save-audience').click();
+    await page.getByTestId('saved-audience').getByText('Level 3+').waitFor();
+    await page.getByTestId('snapshot-audience').click();
+    await page.getByTestId('saved-audience').getByText('Snapshot: 2 customers').waitFor();
+    const stored = await app.services.audiences.list();
+    expect(stored.map((a) => [a.name, a.mode, a.lastSize])).toEqual([['Level 3+', 'snapshot', 2]]);
     await page.screenshot({ path: artifactPath('audience-builder.png'), animations: 'disabled' });
   });
 });

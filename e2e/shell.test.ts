@@ -17,7 +17,8 @@ const english: Record<string, string> = {
   sync: 'Sync',
 };
 
-describe('app shell in Chromium', () => {
+// A real browser against a real server: generous timeouts for loaded CI machines.
+describe('app shell in Chromium', { timeout: 120_000 }, () => {
   const dir = makeTempDir();
   let app: RunningApp;
   let browser: Browser;
