@@ -5,24 +5,32 @@ import { CronExpressionParser } from 'cron-parser';
 import { compile, nextExecution, nextWindow } from '../main/core/period/index.ts';
 import { printTable } from './table.ts';
 
-const BUDGET_MS = 400;
+// Best of three short samples: the build machines are shared, and a neighbour's burst should
+// not decide a row. Every library is measured the same way.
+const SAMPLES = 3;
+const BUDGET_MS = 200;
 const START = Date.UTC(2026, 0, 1);
 // About an hour apart, never aligned: each call asks about a different instant.
 const STEP = 3_600_123;
 
-/** Calls `fn(i)` for about BUDGET_MS after a warm-up; returns operations per second. */
+/** Calls `fn(i)` for about BUDGET_MS, SAMPLES times after a warm-up; returns the best operations per second. */
 function measure(fn: (i: number) => unknown): number {
   for (let i = 0; i < 2_000; i++) fn(i);
   let sink = 0;
+  let best = 0;
   let n = 0;
-  const t0 = performance.now();
-  let elapsed = 0;
-  while (elapsed < BUDGET_MS) {
-    for (let k = 0; k < 500; k++, n++) if (fn(n) !== undefined) sink++;
-    elapsed = performance.now() - t0;
+  for (let sample = 0; sample < SAMPLES; sample++) {
+    const first = n;
+    const t0 = performance.now();
+    let elapsed = 0;
+    while (elapsed < BUDGET_MS) {
+      for (let k = 0; k < 500; k++, n++) if (fn(n) !== undefined) sink++;
+      elapsed = performance.now() - t0;
+    }
+    best = Math.max(best, ((n - first) / elapsed) * 1000);
   }
   if (sink < 0) console.log(sink); // keep the results alive
-  return (n / elapsed) * 1000;
+  return best;
 }
 
 function cronParserNext(expression: string, tz: string | null): (i: number) => number {
