@@ -4,6 +4,8 @@ import SectionView from './views/SectionView.vue';
 import SettingsView from './views/SettingsView.vue';
 import CustomersView from './views/customers/CustomersView.vue';
 import AudiencesView from './views/audiences/AudiencesView.vue';
+import RightsView from './views/rights/RightsView.vue';
+import RecordsView from './views/records/RecordsView.vue';
 
 /** The left navigation, in order. `section` views show what will be there until built. */
 export const navItems = [
@@ -26,6 +28,8 @@ const routes: RouteRecordRaw[] = navItems.map((item) => {
   if (item.name === 'settings') return { path: item.path, name: item.name, component: SettingsView };
   if (item.name === 'customers') return { path: item.path, name: item.name, component: CustomersView };
   if (item.name === 'audiences') return { path: item.path, name: item.name, component: AudiencesView };
+  if (item.name === 'rights') return { path: item.path, name: item.name, component: RightsView };
+  if (item.name === 'records') return { path: item.path, name: item.name, component: RecordsView };
   return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
 });
 routes.push({ path: '/:rest(.*)*', redirect: '/' });
