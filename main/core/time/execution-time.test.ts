@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CampaignError } from '../errors/campaign-error.ts';
-import { customersDue, firstExecution, nextCustomerExecution, nextExecution } from './execution-time.ts';
+import { customersDue, firstPlanExecution, nextCustomerExecution, nextPlanExecution } from './execution-time.ts';
 import { isInEffect, isInOperationPeriod, validatePlanTime } from './plan-time.ts';
 import type { PlanTimeSpec } from './types.ts';
 
@@ -34,39 +34,39 @@ describe('effective time and operation period', () => {
 
 describe('execution time', () => {
   it('runs periodic plans on their expression, inside the effective time', () => {
-    expect(iso(nextExecution(memberDay, at('2026-01-01T00:00:00Z')))).toBe('2026-03-04T01:00:00.000Z');
-    expect(iso(nextExecution(memberDay, at('2026-03-04T01:00:00Z')))).toBe('2026-03-11T01:00:00.000Z');
-    expect(nextExecution(memberDay, at('2026-03-25T01:00:00Z'))).toBeNull();
+    expect(iso(nextPlanExecution(memberDay, at('2026-01-01T00:00:00Z')))).toBe('2026-03-04T01:00:00.000Z');
+    expect(iso(nextPlanExecution(memberDay, at('2026-03-04T01:00:00Z')))).toBe('2026-03-11T01:00:00.000Z');
+    expect(nextPlanExecution(memberDay, at('2026-03-25T01:00:00Z'))).toBeNull();
   });
 
   it('runs once at a fixed instant', () => {
     const spec: PlanTimeSpec = { ...memberDay, execution: { mode: 'fixed', at: '2026-03-10T20:00' } };
-    expect(iso(nextExecution(spec, at('2026-03-01T00:00:00Z')))).toBe('2026-03-10T12:00:00.000Z');
-    expect(nextExecution(spec, at('2026-03-10T12:00:00Z'))).toBeNull();
-    expect(nextExecution({ ...spec, execution: { mode: 'fixed', at: '2026-04-10T20:00' } }, 0)).toBeNull();
+    expect(iso(nextPlanExecution(spec, at('2026-03-01T00:00:00Z')))).toBe('2026-03-10T12:00:00.000Z');
+    expect(nextPlanExecution(spec, at('2026-03-10T12:00:00Z'))).toBeNull();
+    expect(nextPlanExecution({ ...spec, execution: { mode: 'fixed', at: '2026-04-10T20:00' } }, 0)).toBeNull();
   });
 
   it('runs immediately on activation, or when the effective time starts', () => {
     const spec: PlanTimeSpec = { ...memberDay, execution: { mode: 'immediate' } };
-    expect(iso(firstExecution(spec, at('2026-03-05T02:00:00Z')))).toBe('2026-03-05T02:00:00.000Z');
-    expect(iso(firstExecution(spec, at('2026-02-20T02:00:00Z')))).toBe('2026-02-28T16:00:00.000Z');
-    expect(firstExecution(spec, at('2026-04-05T02:00:00Z'))).toBeNull();
-    expect(nextExecution(spec, at('2026-03-05T02:00:00Z'), { activatedAt: at('2026-03-05T02:00:00Z') })).toBeNull();
-    expect(nextExecution(spec, 0)).toBeNull(); // not activated yet
+    expect(iso(firstPlanExecution(spec, at('2026-03-05T02:00:00Z')))).toBe('2026-03-05T02:00:00.000Z');
+    expect(iso(firstPlanExecution(spec, at('2026-02-20T02:00:00Z')))).toBe('2026-02-28T16:00:00.000Z');
+    expect(firstPlanExecution(spec, at('2026-04-05T02:00:00Z'))).toBeNull();
+    expect(nextPlanExecution(spec, at('2026-03-05T02:00:00Z'), { activatedAt: at('2026-03-05T02:00:00Z') })).toBeNull();
+    expect(nextPlanExecution(spec, 0)).toBeNull(); // not activated yet
   });
 
   it('runs once after a delay; days keep the wall-clock time across DST', () => {
     const hours: PlanTimeSpec = { ...memberDay, effective: {}, execution: { mode: 'delayed', delay: { amount: 2, unit: 'hours' } } };
-    expect(iso(firstExecution(hours, at('2026-03-05T02:00:00Z')))).toBe('2026-03-05T04:00:00.000Z');
+    expect(iso(firstPlanExecution(hours, at('2026-03-05T02:00:00Z')))).toBe('2026-03-05T04:00:00.000Z');
     const days: PlanTimeSpec = {
       timeZone: 'America/New_York',
       effective: {},
       execution: { mode: 'delayed', delay: { amount: 1, unit: 'days' } },
     };
     // 09:00 EST on March 7 -> 09:00 EDT on March 8 (23 hours later).
-    expect(iso(firstExecution(days, at('2026-03-07T14:00:00Z')))).toBe('2026-03-08T13:00:00.000Z');
+    expect(iso(firstPlanExecution(days, at('2026-03-07T14:00:00Z')))).toBe('2026-03-08T13:00:00.000Z');
     const minutes: PlanTimeSpec = { ...days, execution: { mode: 'delayed', delay: { amount: 90, unit: 'minutes' } } };
-    expect(iso(firstExecution(minutes, at('2026-03-07T14:00:00Z')))).toBe('2026-03-07T15:30:00.000Z');
+    expect(iso(firstPlanExecution(minutes, at('2026-03-07T14:00:00Z')))).toBe('2026-03-07T15:30:00.000Z');
   });
 
   it('sweeps birthday plans daily and names the customers due', () => {
@@ -75,7 +75,7 @@ describe('execution time', () => {
       effective: { start: '2026-01-01' },
       execution: { mode: 'birthday', scope: 'day', offsetDays: -1, time: '10:00' },
     };
-    expect(iso(nextExecution(spec, at('2026-03-07T03:00:00Z')))).toBe('2026-03-08T02:00:00.000Z');
+    expect(iso(nextPlanExecution(spec, at('2026-03-07T03:00:00Z')))).toBe('2026-03-08T02:00:00.000Z');
     const customers = [
       { id: 'ann', birthday: '1990-03-09' },
       { id: 'bo', birthday: '03-10' },

@@ -44,7 +44,7 @@ function sweepExpression(timeOfDay: number): string {
  * or null. Periodic plans follow their expression; birthday plans run a daily sweep at their
  * time (who is due comes from `customersDue`); fixed, immediate and delayed plans run once.
  */
-export function nextExecution(spec: PlanTimeSpec, after: number, context: ExecutionContext = {}): number | null {
+export function nextPlanExecution(spec: PlanTimeSpec, after: number, context: ExecutionContext = {}): number | null {
   const range = effectiveRange(spec.effective, spec.timeZone);
   const e = spec.execution;
   if (e.mode === 'periodic' || e.mode === 'birthday') {
@@ -58,8 +58,8 @@ export function nextExecution(spec: PlanTimeSpec, after: number, context: Execut
 }
 
 /** The plan's first execution at or after activation: what a scheduler stores when the plan is switched on. */
-export function firstExecution(spec: PlanTimeSpec, activatedAt: number): number | null {
-  return nextExecution(spec, activatedAt - 1, { activatedAt });
+export function firstPlanExecution(spec: PlanTimeSpec, activatedAt: number): number | null {
+  return nextPlanExecution(spec, activatedAt - 1, { activatedAt });
 }
 
 /**

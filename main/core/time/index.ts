@@ -5,7 +5,7 @@
  *
  * - `validatePlanTime(spec)`: throws the first problem (TM_* / PE_*).
  * - `isInEffect(spec, at)`, `isInOperationPeriod(spec, at): boolean`
- * - `nextExecution(spec, after, context?)`, `firstExecution(spec, activatedAt): number | null`
+ * - `nextPlanExecution(spec, after, context?)`, `firstPlanExecution(spec, activatedAt): number | null`
  * - `customersDue(spec, date, customers): string[]` (birthday plans),
  *   `nextCustomerExecution(spec, birthday, after)`, `birthdaysDueOn(day, rule)`
  * - `parseInstant(text, tz)`, `formatInstant(instant, tz)`: ISO 8601 in and out.
@@ -23,7 +23,7 @@ export type {
   PlanTimeSpec,
 } from './types.ts';
 export { validatePlanTime, isInEffect, isInOperationPeriod, birthdayRule } from './plan-time.ts';
-export { nextExecution, firstExecution, customersDue, nextCustomerExecution } from './execution-time.ts';
+export { nextPlanExecution, firstPlanExecution, customersDue, nextCustomerExecution } from './execution-time.ts';
 export { effectiveRange, rangeContains } from './effective-time.ts';
 export type { InstantRange } from './effective-time.ts';
 export { birthdaysDueOn, celebrationDay, customersDueOn, dueDay, nextDueDay, readBirthday } from './birthday.ts';
