@@ -122,6 +122,9 @@ describe('parse: each type code', () => {
     expect(parse('* * * 1-7 10-10 * * 34')).toMatchObject({ kind: 'yearly', start: { month: 10, day: 1 }, end: { month: 10, day: 7 } });
     expect(parse('* * * 24-2 12-1 * 2026-2030 34')).toMatchObject({ start: { month: 12, day: 24 }, end: { month: 1, day: 2 } });
     expect(parse('* * * 29 2 * * 34')).toMatchObject({ start: { month: 2, day: 29 } });
+    // `*` days: the whole month(s).
+    expect(parse('* * * * 4-5 * * 34')).toMatchObject({ start: { month: 4, day: 1 }, end: { month: 5, day: 31 } });
+    expect(parse('0-0 0-0 0-0 * 2 * 2028 2')).toMatchObject({ start: { day: 1 }, end: { month: 2, day: 29 } });
   });
 });
 

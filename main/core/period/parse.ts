@@ -106,6 +106,8 @@ export function parse(expression: string): PeriodExpression {
       unused(f.dayOfWeek, kind);
       const months = singleRange(f.month, kind, true);
       const days = singleRange(f.dayOfMonth, kind, true);
+      // `*` days run to the end of the end month (February: the 29th, kept as the 28th in other years).
+      if (isAnyText(f.dayOfMonth)) days.to = maxDaysInMonth(months.to);
       if (days.from > maxDaysInMonth(months.from)) {
         fail('PE_IMPOSSIBLE_DATE', f.dayOfMonth.info, f.dayOfMonth.column, { day: days.from, month: months.from });
       }
@@ -458,6 +460,10 @@ function timeWindow(f: Fields, kind: PeriodKind, allowReversed: boolean): { from
   };
 }
 
+function isAnyText(field: RawField): boolean {
+  return field.text === '*' || field.text === '?';
+}
+
 function unused(field: RawField, kind: PeriodKind): void {
   if (field.text !== '*' && field.text !== '?') fail('PE_FIELD_UNUSED', field.info, field.column, { token: field.text, ...typeParams(kind) });
 }
@@ -545,6 +551,8 @@ function parseFixed(source: string, f: Fields): PeriodExpression {
   const year = singleRange(f.year, kind, false);
   const month = singleRange(f.month, kind, true);
   const day = singleRange(f.dayOfMonth, kind, true);
+  // `*` days run to the end of the end month.
+  if (isAnyText(f.dayOfMonth)) day.to = daysInMonth(year.to, month.to);
   const { from, to } = timeWindow(f, kind, true);
   const start: DateTimeParts = { year: year.from, month: month.from, day: day.from, ...from };
   const end: DateTimeParts = { year: year.to, month: month.to, day: day.to, ...to };
