@@ -52,7 +52,8 @@ interface Resolved {
   label: string;
 }
 
-type Write = { grant: Grant; previous: RxDocumentData<GrantDoc> | null; record: OperationRecord };
+/** One grant's new state and the records of its transitions in this step, oldest first. */
+type Write = { grant: Grant; previous: RxDocumentData<GrantDoc> | null; records: OperationRecord[] };
 
 export interface LedgerOptions {
   collections: RightsCollections;
@@ -115,7 +116,8 @@ export class RightsLedger {
   /** Reserve and commit in one go: what a manual grant or a plan without a message does. */
   grant(requests: readonly GrantRequest[], actor: Actor): Promise<BundleOutcome[]> {
     return this.options.queue.run(async () => {
-      const reserved = await this.reserveStep(requests, actor);
+      const reserved = await this.reserveStep(requests, actor, true);
+      // Only bundles found reserved by an earlier call are left to commit.
       const toCommit = reserved.flatMap((o) => (o.ok && o.grants.some((g) => g.state === 'reserved') ? [o.bundleId] : []));
       const committed = new Map((await this.settleStep(toCommit, 'commit', actor)).map((o) => [o.bundleId, o]));
       return reserved.map((o) => (o.ok ? (committed.get(o.bundleId) ?? o) : o));
@@ -175,7 +177,7 @@ export class RightsLedger {
           const before = fromGrantDoc(plain(doc));
           if (!isDue(before, now)) continue;
           const after = applyGrantEvent(before, { type: 'expire' }, now);
-          writes.push({ grant: after, previous: doc, record: transitionRecord(before, after, { type: 'expire' }, { type: 'system', id: 'expiry-sweep' }, null) });
+          writes.push({ grant: after, previous: doc, records: [transitionRecord(before, after, { type: 'expire' }, { type: 'system', id: 'expiry-sweep' }, null)] });
         }
         await this.write(writes, null);
         return writes.length;
@@ -235,8 +237,14 @@ export class RightsLedger {
       let after = '';
       for (;;) {
         const page = await this.grants.find({ selector: { id: { $gt: after } }, sort: [{ id: 'asc' }], limit: 1000 });
-        const have = await this.records.byIds(page.map((g) => `${g.id}.${g.seq}`));
-        const missing = page.filter((g) => !have.has(`${g.id}.${g.seq}`)).map((g) => rebuildRecord(fromGrantDoc(plain(g))));
+        // A grant reserved and committed in one step may miss both of its records.
+        const have = await this.records.byIds(page.flatMap((g) => (g.seq === 2 ? [`${g.id}.1`, `${g.id}.2`] : [`${g.id}.${g.seq}`])));
+        const missing: OperationRecord[] = [];
+        for (const doc of page) {
+          const g = fromGrantDoc(plain(doc));
+          if (g.seq === 2 && !have.has(`${g.id}.1`)) missing.push(reservedRecord({ ...g, state: 'reserved', seq: 1 }, REPAIR));
+          if (!have.has(`${g.id}.${g.seq}`)) missing.push(rebuildRecord(g));
+        }
         await this.records.insert(missing.map(toRecordDoc));
         written += missing.length;
         if (page.length < 1000) return written;
@@ -247,7 +255,11 @@ export class RightsLedger {
 
   // ---- steps (run inside the queue) ----
 
-  private async reserveStep(requests: readonly GrantRequest[], actor: Actor): Promise<BundleOutcome[]> {
+  /**
+   * Reserves new bundles; with `commitNow` also commits them in the same step, so each grant
+   * is written once (already granted) with both its records.
+   */
+  private async reserveStep(requests: readonly GrantRequest[], actor: Actor, commitNow = false): Promise<BundleOutcome[]> {
     if (requests.length > MAX_BATCH) throw new CampaignError('RT_BAD_QUANTITY', { what: 'batch', value: requests.length });
     const now = this.now();
     const zone = this.options.zone();
@@ -311,7 +323,7 @@ export class RightsLedger {
             }),
           );
         });
-        for (const grant of grants) writes.push({ grant, previous: null, record: reservedRecord(grant, actor) });
+        for (const grant of grants) writes.push({ grant, previous: null, records: [reservedRecord(grant, actor)] });
         outcomes[i] = { ok: true, bundleId, grants, existing: false };
       } catch (error) {
         if (!(error instanceof CampaignError)) throw error;
@@ -319,6 +331,17 @@ export class RightsLedger {
       }
     }
     await this.ensureUniqueCodes(writes);
+    if (commitNow) {
+      for (const w of writes) {
+        const after = applyGrantEvent(w.grant, { type: 'commit' }, now);
+        for (const stockId of [w.grant.rightStockId, w.grant.packageStockId]) if (stockId) plan.commit(stockId, 1);
+        w.records.push(transitionRecord(w.grant, after, { type: 'commit' }, actor, null));
+        w.grant = after;
+      }
+    }
+    // Answer with what is written (codes may have been redrawn, grants committed).
+    const written = new Map(writes.map((w) => [w.grant.id, w.grant]));
+    for (const [i, o] of outcomes.entries()) if (o.ok && !o.existing) outcomes[i] = { ...o, grants: o.grants.map((g) => written.get(g.id) ?? g) };
     await this.write(writes, plan);
     return outcomes;
   }
@@ -358,7 +381,7 @@ export class RightsLedger {
             return next;
           }),
         );
-        after.forEach((g, i) => writes.push({ grant: g, previous: bundleDocs[i]!, record: transitionRecord(before[i]!, g, { type: event }, actor, null) }));
+        after.forEach((g, i) => writes.push({ grant: g, previous: bundleDocs[i]!, records: [transitionRecord(before[i]!, g, { type: event }, actor, null)] }));
         outcomes.push({ ok: true, bundleId, grants: after, existing: false });
       } catch (error) {
         if (!(error instanceof CampaignError)) throw error;
@@ -379,11 +402,11 @@ export class RightsLedger {
     } catch (error) {
       if (error instanceof CampaignError && error.code === 'RT_EXPIRED' && isDue(before, now)) {
         const expired = applyGrantEvent(before, { type: 'expire' }, now);
-        await this.write([{ grant: expired, previous: doc, record: transitionRecord(before, expired, { type: 'expire' }, { type: 'system', id: 'expiry-sweep' }, null) }], null);
+        await this.write([{ grant: expired, previous: doc, records: [transitionRecord(before, expired, { type: 'expire' }, { type: 'system', id: 'expiry-sweep' }, null)] }], null);
       }
       throw error;
     }
-    await this.write([{ grant: after, previous: doc, record: transitionRecord(before, after, event, actor, reason) }], null);
+    await this.write([{ grant: after, previous: doc, records: [transitionRecord(before, after, event, actor, reason)] }], null);
     return after;
   }
 
@@ -396,7 +419,7 @@ export class RightsLedger {
     this.options.journal?.begin();
     await this.grants.insert(inserts);
     await this.grants.update(updates, 'rights-ledger');
-    await this.records.insert(writes.map((w) => toRecordDoc(w.record)));
+    await this.records.insert(writes.flatMap((w) => w.records.map(toRecordDoc)));
     await this.stocks.update(stockChanges, 'rights-ledger');
     this.options.journal?.end();
     this.options.onChange?.(stockChanges.length > 0 ? ['grants', 'operationRecords', 'allotments'] : ['grants', 'operationRecords']);
@@ -430,7 +453,7 @@ export class RightsLedger {
         if (!w.grant.code || !clashes.has(w.grant.code)) continue;
         const code = this.newCode(taken);
         w.grant = { ...w.grant, code };
-        w.record = { ...w.record, code };
+        w.records = w.records.map((r) => ({ ...r, code }));
         check.push(code);
       }
     }

@@ -19,14 +19,18 @@ describe('rights ledger after an interrupted step', () => {
       const doc = await first.database.collections.grants.findOne(used.id).exec();
       await doc!.incrementalModify(() => toGrantDoc(used));
       await first.database.collections.grants.insert(toGrantDoc({ ...grant!, id: 'orphan:0', bundleId: 'orphan', key: 'orphan', code: null, state: 'reserved', seq: 1 }));
+      // ...and one reserved and committed in the same step, with neither of its two records.
+      const fast = applyGrantEvent({ ...grant!, id: 'fast:0', bundleId: 'fast', key: 'fast', code: null, rightStockId: null, state: 'reserved', seq: 1 }, { type: 'commit' }, first.clock.now());
+      await first.database.collections.grants.insert(toGrantDoc(fast));
       writeFileSync(`${dir.path}/rights-step.flag`, '1\n');
       await first.close();
 
       const second = await openTestRights({ journal: true, dir: dir.path });
-      expect(second.repair).toMatchObject({ interrupted: true, recordsWritten: 2 });
+      expect(second.repair).toMatchObject({ interrupted: true, recordsWritten: 4 });
       expect(second.repair.stockCorrections).toEqual([{ stockId: stock.id, drift: ['reserved 0 != 1'] }]);
       const records = (await second.rights.records.search({ customerId: 'c1' })).records;
-      expect(records.map((r) => r.type).sort()).toEqual(['right-granted', 'right-reserved', 'right-reserved', 'right-used']);
+      expect(records.map((r) => r.type).sort()).toEqual(['right-granted', 'right-granted', 'right-reserved', 'right-reserved', 'right-reserved', 'right-used']);
+      expect(records.filter((r) => r.grantId === 'fast:0').map((r) => r.id).sort()).toEqual(['fast:0.1', 'fast:0.2']);
       expect(records.find((r) => r.type === 'right-used')).toMatchObject({ fromState: 'granted', actor: { type: 'system', id: 'repair' } });
       expect(existsSync(`${dir.path}/rights-step.flag`)).toBe(false);
       expect(await second.rights.inventory.reconcile()).toEqual([]);
