@@ -48,6 +48,9 @@ describe('nextWindow / previousWindow', () => {
       '2026-03-09T00:00:00.000Z → 2026-03-11T00:00:00.000Z',
     );
     // Always open: one window over the searchable years.
+    expect(show(nextWindow('* * 10-9 * * ? * 31', at('2026-03-05T00:00:00Z'), 'UTC'))).toBe(
+      '1970-01-01T00:00:00.000Z → 2100-01-01T00:00:00.000Z',
+    );
     expect(show(nextWindow('* * * * * ? * 31', at('2026-03-05T00:00:00Z'), 'UTC'))).toBe(
       '1970-01-01T00:00:00.000Z → 2100-01-01T00:00:00.000Z',
     );

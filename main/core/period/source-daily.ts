@@ -20,7 +20,8 @@ export class DailySource implements OccurrenceSource {
     let span = 0;
     for (let i = 0; i < starts.length; i++) span = Math.max(span, (ends[i] as number) - (starts[i] as number));
     this.maxSpan = span;
-    this.always = days.everyDay && starts.length === 1 && starts[0] === 0 && (ends[0] as number) >= DAY_MS;
+    // Every day, and one interval a whole day long (00:00-24:00, or 10:00 to 09:59:59 the next day).
+    this.always = days.everyDay && starts.length === 1 && (ends[0] as number) - (starts[0] as number) >= DAY_MS;
   }
 
   /** Index of the first interval starting at or after `tod`, or the count. */
