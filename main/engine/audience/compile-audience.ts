@@ -41,6 +41,29 @@ function attributeSelector(c: AttributeCondition): MangoQuerySelector<CustomerDo
   return op === undefined ? undefined : ({ [c.field]: op } as MangoQuerySelector<CustomerDoc>);
 }
 
+const ALL_MONTH_DAYS = allMonthDays();
+
+function allMonthDays(): string[] {
+  const days: string[] = [];
+  for (let m = 1; m <= 12; m++) {
+    const last = m === 2 ? 29 : [4, 6, 9, 11].includes(m) ? 30 : 31;
+    for (let d = 1; d <= last; d++) days.push(`${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  }
+  return days;
+}
+
+/**
+ * A contiguous run of month-days becomes a range, which the birthMonthDay index answers as
+ * one scan; `$in` would make RxDB walk the whole index. Runs across New Year stay `$in`.
+ */
+function monthDayRange(sortedKeys: string[]): Record<string, unknown> {
+  const first = sortedKeys[0];
+  const last = sortedKeys[sortedKeys.length - 1];
+  if (first === undefined || last === undefined) return { $in: [] };
+  const span = ALL_MONTH_DAYS.indexOf(last) - ALL_MONTH_DAYS.indexOf(first) + 1;
+  return span === sortedKeys.length ? { $gte: first, $lte: last } : { $in: sortedKeys };
+}
+
 /** Index-answerable parts of one condition (a superset of its matches), if any. */
 function conditionSelector(node: RuleNode, options: AudienceOptions): MangoQuerySelector<CustomerDoc> | undefined {
   if ('op' in node) return undefined;
@@ -52,8 +75,8 @@ function conditionSelector(node: RuleNode, options: AudienceOptions): MangoQuery
     case 'birthday': {
       // Stores may be a day apart: take the neighbouring days too; the second pass is exact.
       const day = localDay(options.now, options.defaultZone) + node.offsetDays;
-      const keys = new Set([day - 1, day, day + 1].flatMap((d) => matchingMonthDays(node.when, d, options.leapDay)));
-      return { birthMonthDay: { $in: [...keys] } };
+      const keys = [...new Set([day - 1, day, day + 1].flatMap((d) => matchingMonthDays(node.when, d, options.leapDay)))].sort();
+      return { birthMonthDay: monthDayRange(keys) };
     }
     default:
       return undefined;
