@@ -2,9 +2,10 @@ import { audienceMethods } from './audiences.ts';
 import { customerMethods } from './customers.ts';
 import { demoMethods } from './demo.ts';
 import { importMethods } from './imports.ts';
+import { periodMethods } from './period.ts';
 import { rightsMethods } from './rights.ts';
 import { settingsMethods } from './settings.ts';
 import { systemMethods } from './system.ts';
 
 /** Every method of the service API. Add an area's list here. */
-export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods] as const;
+export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods] as const;

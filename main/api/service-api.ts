@@ -45,3 +45,5 @@ export type { OperationRecord, RecordType, Balances } from '../core/rights/opera
 export type { CustomerCap } from '../core/rights/customer-cap.ts';
 export type { StockView } from '../engine/rights/rights-inventory.ts';
 export type { RecordFilter, RecordPage } from '../engine/rights/records-query.ts';
+export type { PeriodInspection, PeriodInspectionOk, PeriodInspectionError, PeriodWindowText } from './period.ts';
+export type { PeriodForm, PeriodFormMode, DaySelection, MonthDayValue } from '../core/period/index.ts';
