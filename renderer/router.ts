@@ -6,6 +6,7 @@ import CustomersView from './views/customers/CustomersView.vue';
 import AudiencesView from './views/audiences/AudiencesView.vue';
 import RightsView from './views/rights/RightsView.vue';
 import RecordsView from './views/records/RecordsView.vue';
+import TimeExpressionsView from './views/settings/TimeExpressionsView.vue';
 
 /** The left navigation, in order. `section` views show what will be there until built. */
 export const navItems = [
@@ -32,6 +33,7 @@ const routes: RouteRecordRaw[] = navItems.map((item) => {
   if (item.name === 'records') return { path: item.path, name: item.name, component: RecordsView };
   return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
 });
+routes.push({ path: '/settings/time', name: 'settings-time', component: TimeExpressionsView });
 routes.push({ path: '/:rest(.*)*', redirect: '/' });
 
 // Hash history: works from Electron's app:// protocol and browser mode alike.
