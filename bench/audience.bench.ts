@@ -12,7 +12,8 @@ import { matchesRule } from '../main/core/audience/evaluate.ts';
 import { validateRule } from '../main/core/audience/validate.ts';
 import type { CustomerEvent } from '../main/core/customers/customer.ts';
 import { openDatabase } from '../main/db/open-database.ts';
-import { fromCustomerDoc, toCustomerDoc, type CustomerDoc } from '../main/db/schemas/customers.ts';
+import { fromCustomerDoc, type CustomerDoc } from '../main/db/schemas/customers.ts';
+import { customerDocWithEvents } from '../main/engine/customers/record-events.ts';
 import { fromEventDoc, toEventDoc } from '../main/db/schemas/customer-events.ts';
 import { countMembers, streamMemberIds } from '../main/engine/audience/evaluate-audience.ts';
 import { importFile } from '../main/engine/import/import-file.ts';
@@ -47,7 +48,7 @@ export default async function run(): Promise<void> {
     let batch: { customers: CustomerDoc[]; events: ReturnType<typeof toEventDoc>[] } = { customers: [], events: [] };
     let events = 0;
     for (const item of generateDemo({ stores: 10, customers, now, activity })) {
-      batch.customers.push(toCustomerDoc(item.customer));
+      batch.customers.push(customerDocWithEvents(item.customer, item.events));
       batch.events.push(...item.events.map(toEventDoc));
       if (batch.customers.length >= 2000) {
         await collections.customers.bulkInsert(batch.customers);

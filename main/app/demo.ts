@@ -1,6 +1,6 @@
 import { generateDemo } from '../../resources/demo/generate-demo.ts';
 import type { AppDatabase } from '../db/open-database.ts';
-import { toCustomerDoc } from '../db/schemas/customers.ts';
+import { customerDocWithEvents } from '../engine/customers/record-events.ts';
 import { toEventDoc } from '../db/schemas/customer-events.ts';
 
 /** Demo customers have ids M0000001, M0000002, …; nothing else uses that pattern. */
@@ -21,7 +21,7 @@ export async function seedDemo(database: AppDatabase, options: SeedOptions): Pro
   let counted = { customers: 0, events: 0 };
   const flush = async () => {
     if (batch.length === 0) return;
-    await customers.bulkUpsert(batch.map((b) => toCustomerDoc(b.customer)));
+    await customers.bulkUpsert(batch.map((b) => customerDocWithEvents(b.customer, b.events)));
     const evs = batch.flatMap((b) => b.events.map(toEventDoc));
     await events.bulkUpsert(evs);
     counted = { customers: counted.customers + batch.length, events: counted.events + evs.length };

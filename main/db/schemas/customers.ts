@@ -1,11 +1,16 @@
 import type { RxJsonSchema } from 'rxdb';
-import type { Customer } from '../../core/customers/customer.ts';
+import type { Customer, EventType } from '../../core/customers/customer.ts';
+
+/** The newest event time per event type (UTC ISO), kept by `recordEvents`. */
+export type LastEventAt = Partial<Record<EventType, string>>;
 
 /**
- * A customer as stored: the domain model plus `birthMonthDay` ('MM-DD', '' when unknown),
- * derived on write so "birthday this week/month" is an index lookup.
+ * A customer as stored: the domain model plus derived fields: `birthMonthDay` ('MM-DD', ''
+ * when unknown) so "birthday this week/month" is an index lookup, and `lastEventAt` so
+ * "did X in the last N days (and no Y since)" needs no event scan. Events are written only
+ * through `engine/customers/record-events.ts`, which keeps `lastEventAt` in step.
  */
-export type CustomerDoc = Customer & { birthMonthDay: string };
+export type CustomerDoc = Customer & { birthMonthDay: string; lastEventAt?: LastEventAt };
 
 /** Instants are stored as UTC ISO with milliseconds, so string order is time order. */
 function canonical(instant: string | undefined): string | undefined {
@@ -22,7 +27,7 @@ export function toCustomerDoc(customer: Customer): CustomerDoc {
 }
 
 export function fromCustomerDoc(doc: CustomerDoc): Customer {
-  const { birthMonthDay: _derived, ...customer } = doc;
+  const { birthMonthDay: _derived, lastEventAt: _digest, ...customer } = doc;
   return customer;
 }
 
@@ -52,6 +57,11 @@ export const customerSchema: RxJsonSchema<CustomerDoc> = {
     registeredAt: instant,
     totalSpend: { type: 'integer' },
     lastOrderAt: instant,
+    lastEventAt: {
+      type: 'object',
+      properties: { browse: instant, addToCart: instant, order: instant, refund: instant, interaction: instant },
+      additionalProperties: false,
+    },
     consent: {
       type: 'object',
       properties: { sms: { type: 'boolean' }, email: { type: 'boolean' }, wechat: { type: 'boolean' }, app: { type: 'boolean' } },

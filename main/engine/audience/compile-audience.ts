@@ -2,7 +2,10 @@ import type { MangoQuerySelector } from 'rxdb';
 import { matchingMonthDays, localDay } from '../../core/audience/birthday.ts';
 import type { BehaviourOracle, EvaluationContext } from '../../core/audience/evaluate.ts';
 import type { AttributeCondition, AudienceRule, RuleNode } from '../../core/audience/rule.ts';
-import type { CustomerDoc } from '../../db/schemas/customers.ts';
+import { windowMs } from '../../core/audience/evaluate.ts';
+import { EVENT_TYPES } from '../../core/customers/customer.ts';
+import type { CustomerDoc, LastEventAt } from '../../db/schemas/customers.ts';
+import { plainQuery } from './plain-query.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
 import { behaviourConditions, customersWithBehaviour, type BehaviourLike } from './behaviour-sets.ts';
 
@@ -83,14 +86,44 @@ function conditionSelector(node: RuleNode, options: AudienceOptions): MangoQuery
   }
 }
 
+/** Conditions that `lastEventAt` alone can answer: no product/category filter, one occurrence. */
+function digestAnswers(c: BehaviourLike): boolean {
+  const unfiltered = c.filter.category === undefined && c.filter.productId === undefined && c.filter.interaction === undefined;
+  return unfiltered && (c.kind === 'absence' || c.minCount === 1);
+}
+
+/** With no event after `now`, the newest event of a type is in the window iff any is. */
+function digestMatches(c: BehaviourLike, last: LastEventAt, now: number): boolean {
+  const from = new Date(now - windowMs(c.within)).toISOString();
+  const seen = last[c.event];
+  if (seen === undefined || seen <= from) return false;
+  if (c.kind === 'behaviour') return true;
+  const followUp = last[c.thenNo];
+  return followUp === undefined || followUp < seen;
+}
+
+/** The time of the newest event of any type ('' when there are none). */
+async function latestEventAt(data: AudienceData): Promise<string> {
+  let latest = '';
+  for (const type of EVENT_TYPES) {
+    const [newest] = await plainQuery(data.events, { selector: { type }, sort: [{ type: 'desc' }, { at: 'desc' }], limit: 1 });
+    if (newest && newest.at > latest) latest = newest.at;
+  }
+  return latest;
+}
+
 /** Prepares a rule: index selector from the top-level AND, behaviour sets by indexed queries. */
 export async function compileAudience(rule: AudienceRule, data: AudienceData, options: AudienceOptions): Promise<CompiledAudience> {
   const conjuncts = 'op' in rule.root && rule.root.op === 'and' ? rule.root.children : [rule.root];
   const parts = conjuncts.map((n) => conditionSelector(n, options)).filter((s): s is MangoQuerySelector<CustomerDoc> => s !== undefined);
   const selector: MangoQuerySelector<CustomerDoc> = parts.length === 0 ? {} : parts.length === 1 ? (parts[0] ?? {}) : { $and: parts };
 
+  // Unfiltered conditions are answered from each customer's lastEventAt, but only when no
+  // event lies after `now` (evaluating at the present); otherwise from the events themselves.
+  const conditions = behaviourConditions(rule.root);
+  const fromDigest = conditions.some(digestAnswers) && (await latestEventAt(data)) <= new Date(options.now).toISOString();
   const sets = new Map<BehaviourLike, Set<string>>();
-  for (const c of behaviourConditions(rule.root)) sets.set(c, await customersWithBehaviour(data, c, options.now));
+  for (const c of conditions) if (!(fromDigest && digestAnswers(c))) sets.set(c, await customersWithBehaviour(data, c, options.now));
   let candidates: Set<string> | undefined;
   for (const node of conjuncts) {
     const set = 'op' in node ? undefined : sets.get(node as BehaviourLike);
@@ -101,7 +134,10 @@ export async function compileAudience(rule: AudienceRule, data: AudienceData, op
     rule,
     selector,
     ...(candidates ? { candidates } : {}),
-    oracle: (c, customer) => sets.get(c)?.has(customer.externalId) ?? false,
+    oracle: (c, customer) => {
+      const set = sets.get(c);
+      return set ? set.has(customer.externalId) : digestMatches(c, (customer as CustomerDoc).lastEventAt ?? {}, options.now);
+    },
     ctx: { now: options.now, zoneOf: zone, ...(options.leapDay ? { leapDay: options.leapDay } : {}) },
   };
 }

@@ -1,6 +1,6 @@
 import { matchesRule } from '../../core/audience/evaluate.ts';
 import type { AudienceRule, RuleNode } from '../../core/audience/rule.ts';
-import { fromCustomerDoc, type CustomerDoc } from '../../db/schemas/customers.ts';
+import type { CustomerDoc } from '../../db/schemas/customers.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
 import { compileAudience, type CompiledAudience } from './compile-audience.ts';
 import { plainQuery } from './plain-query.ts';
@@ -36,7 +36,8 @@ async function* candidatePages(compiled: CompiledAudience, data: AudienceData, s
 /** Members of a compiled audience, page by page (the second pass applies the whole rule). */
 export async function* memberPages(compiled: CompiledAudience, data: AudienceData, signal?: AbortSignal): AsyncGenerator<CustomerDoc[]> {
   for await (const page of candidatePages(compiled, data, signal)) {
-    const members = page.filter((doc) => matchesRule(compiled.rule.root, fromCustomerDoc(doc), compiled.oracle, compiled.ctx));
+    // The stored document carries lastEventAt, which the oracle may read.
+    const members = page.filter((doc) => matchesRule(compiled.rule.root, doc, compiled.oracle, compiled.ctx));
     if (members.length > 0) yield members;
   }
 }
