@@ -35,7 +35,10 @@ export const audienceUiMessages = defineMessages({
         behaviour: 'Behaviour',
         absence: 'Did not follow up',
         sample: 'Sample',
+        consent: 'Reachable',
       },
+      reachableOn: 'Consented to messages by',
+      channel: { sms: 'SMS', email: 'Email', wechat: 'WeChat', app: 'App push' },
       field: {
         level: 'Member level',
         points: 'Points',
@@ -146,7 +149,10 @@ export const audienceUiMessages = defineMessages({
         behaviour: '行为',
         absence: '未转化',
         sample: '抽样',
+        consent: '可触达',
       },
+      reachableOn: '已同意接收消息的渠道',
+      channel: { sms: '短信', email: '邮件', wechat: '微信', app: 'App 推送' },
       field: {
         level: '会员等级',
         points: '积分',

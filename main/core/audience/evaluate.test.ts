@@ -132,6 +132,14 @@ describe('fan, behaviour, absence and sample conditions', () => {
     expect(matches({ kind: 'absence', event: 'addToCart', within: { hours: 2 }, thenNo: 'order' }, c, [cart])).toBe(false);
   });
 
+  it('keeps only customers reachable on a channel; opted out or never asked is not consent', () => {
+    const rule = { kind: 'consent', channel: 'sms' };
+    expect(matches(rule, customer({ externalId: 'yes', consent: { sms: true } }))).toBe(true);
+    expect(matches(rule, customer({ externalId: 'out', consent: { sms: false, wechat: true } }))).toBe(false);
+    expect(matches(rule, customer({ externalId: 'unknown' }))).toBe(false);
+    expect(matches({ op: 'not', child: rule }, customer({ externalId: 'out', consent: { sms: false } }))).toBe(true);
+  });
+
   it('samples a stable share', () => {
     const ids = Array.from({ length: 10000 }, (_, i) => customer({ externalId: `id-${i}` }));
     const picked = ids.filter((c) => matches({ kind: 'sample', percent: 10, seed: 'plan-1' }, c));

@@ -153,6 +153,8 @@ function matchesCondition(c: Condition, customer: Customer, behaviour: Behaviour
       return behaviour(c, customer);
     case 'sample':
       return inSample(c.seed, customer.externalId, c.percent);
+    case 'consent':
+      return customer.consent[c.channel] === true;
   }
 }
 

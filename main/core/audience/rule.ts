@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_TYPES, GENDERS, INTERACTION_KINDS } from '../customers/customer.ts';
+import { CHANNELS, EVENT_TYPES, GENDERS, INTERACTION_KINDS } from '../customers/customer.ts';
 
 /** The rule format's version; stored with every rule so old rules can be migrated. */
 export const AUDIENCE_RULE_VERSION = 1;
@@ -89,7 +89,14 @@ export const sampleCondition = z.object({
   seed: z.string().min(1),
 });
 
+export const consentCondition = z.object({
+  kind: z.literal('consent'),
+  /** Reachable on this channel: consented and not opted out (a missing flag is not consent). */
+  channel: z.enum(CHANNELS),
+});
+
 export const condition = z.discriminatedUnion('kind', [
+  consentCondition,
   attributeCondition,
   birthdayCondition,
   fanCondition,
@@ -104,6 +111,7 @@ export type FanCondition = z.infer<typeof fanCondition>;
 export type BehaviourCondition = z.infer<typeof behaviourCondition>;
 export type AbsenceCondition = z.infer<typeof absenceCondition>;
 export type SampleCondition = z.infer<typeof sampleCondition>;
+export type ConsentCondition = z.infer<typeof consentCondition>;
 
 export type RuleNode =
   | { op: 'and'; children: RuleNode[] }

@@ -1,7 +1,8 @@
 import type { Condition, RuleNode } from '../../../main/api/service-api.ts';
 
 export type ConditionKind = Condition['kind'];
-export const CONDITION_KINDS: ConditionKind[] = ['attribute', 'birthday', 'fan', 'behaviour', 'absence', 'sample'];
+export const CONDITION_KINDS: ConditionKind[] = ['attribute', 'birthday', 'fan', 'behaviour', 'absence', 'consent', 'sample'];
+export const CHANNELS = ['sms', 'email', 'wechat', 'app'] as const;
 export const EVENT_TYPES = ['browse', 'addToCart', 'order', 'refund', 'interaction'] as const;
 
 /** Field → value type, mirrored from the rule format for the editor's inputs. */
@@ -45,6 +46,8 @@ export function newCondition(kind: ConditionKind): Condition {
       return { kind, event: 'addToCart', within: { hours: 24 }, filter: {}, thenNo: 'order' };
     case 'sample':
       return { kind, percent: 10, seed: 'holdout' };
+    case 'consent':
+      return { kind, channel: 'sms' };
   }
 }
 
