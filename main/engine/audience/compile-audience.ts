@@ -102,14 +102,14 @@ function digestMatches(c: BehaviourLike, last: LastEventAt, now: number): boolea
   return followUp === undefined || followUp < seen;
 }
 
-/** The time of the newest event of any type ('' when there are none). */
-async function latestEventAt(data: AudienceData): Promise<string> {
-  let latest = '';
+/** Whether any event lies after `now`: one short index range per event type. */
+async function eventsAfter(data: AudienceData, now: number): Promise<boolean> {
+  const after = new Date(now).toISOString();
   for (const type of EVENT_TYPES) {
-    const [newest] = await plainQuery(data.events, { selector: { type }, sort: [{ type: 'desc' }, { at: 'desc' }], limit: 1 });
-    if (newest && newest.at > latest) latest = newest.at;
+    const found = await plainQuery(data.events, { selector: { type, at: { $gt: after } }, sort: [{ type: 'asc' }, { at: 'asc' }], limit: 1 });
+    if (found.length > 0) return true;
   }
-  return latest;
+  return false;
 }
 
 /** Prepares a rule: index selector from the top-level AND, behaviour sets by indexed queries. */
@@ -121,7 +121,7 @@ export async function compileAudience(rule: AudienceRule, data: AudienceData, op
   // Unfiltered conditions are answered from each customer's lastEventAt, but only when no
   // event lies after `now` (evaluating at the present); otherwise from the events themselves.
   const conditions = behaviourConditions(rule.root);
-  const fromDigest = conditions.some(digestAnswers) && (await latestEventAt(data)) <= new Date(options.now).toISOString();
+  const fromDigest = conditions.some(digestAnswers) && !(await eventsAfter(data, options.now));
   const sets = new Map<BehaviourLike, Set<string>>();
   for (const c of conditions) if (!(fromDigest && digestAnswers(c))) sets.set(c, await customersWithBehaviour(data, c, options.now));
   let candidates: Set<string> | undefined;

@@ -50,19 +50,22 @@ export async function recordEvents(collections: CustomerCollections, events: Cus
   }
   if (byCustomer.size === 0) return fresh;
   const docs = await collections.customers.findByIds([...byCustomer.keys()]).exec();
+  // One write for the whole batch: imports touch thousands of customers at a time.
+  const updated: CustomerDoc[] = [];
   for (const [id, list] of byCustomer) {
     const doc = docs.get(id);
     if (!doc) continue;
-    await doc.incrementalModify((c: CustomerDoc) => {
-      c.lastEventAt = mergeLastEventAt({ ...(c.lastEventAt ?? {}) }, list);
-      for (const e of list) {
-        if (e.type === 'order') c.totalSpend += e.amount ?? 0;
-        if (e.type === 'refund') c.totalSpend -= e.amount ?? 0;
-      }
-      const lastOrder = c.lastEventAt.order;
-      if (lastOrder && (!c.lastOrderAt || lastOrder > c.lastOrderAt)) c.lastOrderAt = lastOrder;
-      return c;
-    });
+    const c = doc.toMutableJSON() as CustomerDoc;
+    c.lastEventAt = mergeLastEventAt({ ...(c.lastEventAt ?? {}) }, list);
+    for (const e of list) {
+      if (e.type === 'order') c.totalSpend += e.amount ?? 0;
+      if (e.type === 'refund') c.totalSpend -= e.amount ?? 0;
+    }
+    const lastOrder = c.lastEventAt.order;
+    if (lastOrder && (!c.lastOrderAt || lastOrder > c.lastOrderAt)) c.lastOrderAt = lastOrder;
+    updated.push(c);
   }
+  const written = await collections.customers.bulkUpsert(updated);
+  if (written.error.length > 0) throw new Error(`customer update failed: ${JSON.stringify(written.error[0])}`);
   return fresh;
 }

@@ -206,8 +206,43 @@ export class RightsLedger {
 
   /** The grants of one bundle, in order. */
   async bundle(bundleId: string): Promise<Grant[]> {
-    const docs = await this.grants.find(bundleQuery(bundleId));
-    return docs.map((d) => fromGrantDoc(plain(d))).sort((a, b) => a.index - b.index);
+    const docs = (await this.bundleDocs([bundleId])).get(bundleId) ?? [];
+    return docs.map((d) => fromGrantDoc(plain(d)));
+  }
+
+  /**
+   * The stored grants of bundles, in order, by primary key: a bundle's grant ids are
+   * `<bundleId>:<index>`, and its size follows from its first grant (1 for a right, the
+   * package version's units for a package).
+   */
+  private async bundleDocs(bundleIds: readonly string[]): Promise<Map<string, RxDocumentData<GrantDoc>[]>> {
+    const firsts = await this.grants.byIds(bundleIds.map((b) => grantIdFor(b, 0)));
+    const sizes = new Map<string, number>();
+    const packages = new Map<string, number>();
+    for (const first of firsts.values()) {
+      let size = 1;
+      if (first.packageId !== null && first.packageVersion !== null) {
+        const key = `${first.packageId}@${first.packageVersion}`;
+        if (!packages.has(key)) {
+          const pkg = await this.options.catalog.getPackage(first.packageId, first.packageVersion);
+          packages.set(key, pkg.items.reduce((sum, i) => sum + i.quantity, 0));
+        }
+        size = packages.get(key)!;
+      }
+      sizes.set(first.bundleId, size);
+    }
+    const ids = [...sizes].flatMap(([b, size]) => Array.from({ length: size - 1 }, (_, i) => grantIdFor(b, i + 1)));
+    const rest = await this.grants.byIds(ids);
+    const out = new Map<string, RxDocumentData<GrantDoc>[]>();
+    for (const [b, size] of sizes) {
+      const docs = [firsts.get(grantIdFor(b, 0))!];
+      for (let i = 1; i < size; i++) {
+        const doc = rest.get(grantIdFor(b, i));
+        if (doc) docs.push(doc);
+      }
+      out.set(b, docs);
+    }
+    return out;
   }
 
   /** A customer's points and growth value: the sums of their records. */
@@ -349,17 +384,14 @@ export class RightsLedger {
   private async settleStep(bundleIds: readonly string[], event: 'commit' | 'release', actor: Actor): Promise<BundleOutcome[]> {
     if (bundleIds.length > MAX_BATCH) throw new CampaignError('RT_BAD_QUANTITY', { what: 'batch', value: bundleIds.length });
     const now = this.now();
-    const ids: string[] = [];
-    for (const b of bundleIds) for (const d of await this.grants.find(bundleQuery(b))) ids.push(d.id);
-    const current = await this.grants.byIds(ids);
-    const byBundle = new Map<string, RxDocumentData<GrantDoc>[]>();
-    for (const doc of current.values()) byBundle.set(doc.bundleId, [...(byBundle.get(doc.bundleId) ?? []), doc]);
-    const owners = [...current.values()].flatMap((d) => [{ type: 'right' as const, id: d.rightId }, ...(d.packageId ? [{ type: 'package' as const, id: d.packageId }] : [])]);
+    const byBundle = await this.bundleDocs(bundleIds);
+    const current = [...byBundle.values()].flat();
+    const owners = current.flatMap((d) => [{ type: 'right' as const, id: d.rightId }, ...(d.packageId ? [{ type: 'package' as const, id: d.packageId }] : [])]);
     const plan = await StockPlan.load(this.stocks, owners, now);
     const writes: Write[] = [];
     const outcomes: BundleOutcome[] = [];
     for (const bundleId of bundleIds) {
-      const bundleDocs = (byBundle.get(bundleId) ?? []).sort((a, b) => a.index - b.index);
+      const bundleDocs = byBundle.get(bundleId) ?? [];
       try {
         if (bundleDocs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant bundle', id: bundleId });
         const before = bundleDocs.map((d) => fromGrantDoc(plain(d)));
@@ -442,19 +474,19 @@ export class RightsLedger {
     return code;
   }
 
-  /** 75 random bits make a collision all but impossible; still, never store two equal codes. */
+  /**
+   * 75 random bits make a collision all but impossible; still, never store two equal codes.
+   * One indexed count per code: a single `$in` query would scan the index between the
+   * smallest and largest code, i.e. nearly all of it.
+   */
   private async ensureUniqueCodes(writes: Write[]): Promise<void> {
     const taken = new Set(writes.flatMap((w) => (w.grant.code ? [w.grant.code] : [])));
-    let check = [...taken];
-    while (check.length > 0) {
-      const clashes = new Set((await this.grants.find({ selector: { codeKey: { $in: check } } })).map((d) => d.codeKey));
-      check = [];
-      for (const w of writes) {
-        if (!w.grant.code || !clashes.has(w.grant.code)) continue;
-        const code = this.newCode(taken);
+    for (const w of writes) {
+      let code = w.grant.code;
+      while (code && (await this.grants.count({ selector: { codeKey: code } })) > 0) code = this.newCode(taken);
+      if (code && code !== w.grant.code) {
         w.grant = { ...w.grant, code };
         w.records = w.records.map((r) => ({ ...r, code }));
-        check.push(code);
       }
     }
   }
@@ -533,11 +565,6 @@ function rebuildRecord(grant: Grant): OperationRecord {
     } as const
   )[grant.state];
   return transitionRecord({ ...grant, state: from }, grant, { type: event }, REPAIR, 'rebuilt after an interrupted step');
-}
-
-/** A bundle's grants: ids `<bundleId>:<index>` form one range of the primary key. */
-function bundleQuery(bundleId: string) {
-  return { selector: { id: { $gte: `${bundleId}:`, $lt: `${bundleId};` } } };
 }
 
 function subjectKey(subject: GrantSubject): string {
