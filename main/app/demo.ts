@@ -45,8 +45,11 @@ export async function clearDemo(database: AppDatabase): Promise<{ customers: num
     if (page.length === 0) return removed;
     const ids = page.map((d) => d.externalId);
     const evs = await events.find({ selector: { customerId: { $in: ids } } }).exec();
-    await events.bulkRemove(evs.map((e) => e.eventId));
-    await customers.bulkRemove(ids);
+    const removedEvents = await events.bulkRemove(evs.map((e) => e.eventId));
+    const removedCustomers = await customers.bulkRemove(ids);
+    // A failed removal would otherwise be found again on the next page, forever.
+    const failure = removedEvents.error[0] ?? removedCustomers.error[0];
+    if (failure) throw new Error(`removing demo data failed: ${JSON.stringify(failure)}`);
     removed = { customers: removed.customers + ids.length, events: removed.events + evs.length };
   }
 }
