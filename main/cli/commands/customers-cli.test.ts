@@ -13,7 +13,8 @@ function cli(...args: string[]) {
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe('campaign-desk import, audience and demo', () => {
+// Each case starts the CLI several times (a few seconds each on a loaded machine).
+describe('campaign-desk import, audience and demo', { timeout: 180_000 }, () => {
   it('imports customers, reports refused rows with exit code 2, and counts an audience', () => {
     const file = join(dir.path, 'customers.csv');
     writeFileSync(file, ['id,name,level,birthday', 'A1,甲,3,1990-01-02', 'A2,乙,1,1991-02-03', 'A3,丙,nine,1992-03-04'].join('\n'));
