@@ -54,21 +54,49 @@ function dateToUtcMs(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
+const lastDate = new Map<string, { instant: number; date: string }>();
+
 /** The local date at `instant` in `zone`. */
 export function localDateOf(instant: number, zone: string): string {
-  return new Date(wallAt(instant, zone)).toISOString().slice(0, 10);
+  const last = lastDate.get(zone);
+  if (last?.instant === instant) return last.date;
+  const date = new Date(wallAt(instant, zone)).toISOString().slice(0, 10);
+  lastDate.set(zone, { instant, date });
+  return date;
 }
+
+const sums = new Map<string, string>();
 
 /** `date` plus `days` calendar days (negative goes back). */
 export function addDays(date: string, days: number): string {
-  return new Date(dateToUtcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
+  const key = `${date}|${days}`;
+  let sum = sums.get(key);
+  if (sum === undefined) {
+    sum = new Date(dateToUtcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
+    if (sums.size > 10_000) sums.clear();
+    sums.set(key, sum);
+  }
+  return sum;
 }
+
+// A grant batch asks for the same few days again and again: remember them.
+const starts = new Map<string, number>();
 
 /**
  * The first instant of `date` in `zone`. Where midnight is skipped by a DST jump, the first
  * instant the clock shows that date.
  */
 export function startOfLocalDate(date: string, zone: string): number {
+  const key = `${zone}|${date}`;
+  const known = starts.get(key);
+  if (known !== undefined) return known;
+  const start = computeStartOfLocalDate(date, zone);
+  if (starts.size > 10_000) starts.clear();
+  starts.set(key, start);
+  return start;
+}
+
+function computeStartOfLocalDate(date: string, zone: string): number {
   const wall = dateToUtcMs(date);
   // Offsets lie within -12h..+14h: the instant is wall - offset for one of the offsets seen
   // around it. Two refinements settle it, a third handles a DST jump at midnight.

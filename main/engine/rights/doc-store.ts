@@ -1,4 +1,4 @@
-import type { MangoQuery, RxCollection, RxDocumentData } from 'rxdb';
+import { normalizeMangoQuery, prepareQuery, type MangoQuery, type MangoQuerySelector, type RxCollection, type RxDocumentData, type RxStorageInstance } from 'rxdb';
 import { BugError } from '../../core/errors/campaign-error.ts';
 
 /**
@@ -29,10 +29,55 @@ export class DocStore<T extends object> {
     return this.collection.count(query).exec();
   }
 
-  /** Inserts new documents; returns the ids that already existed (not overwritten). */
-  async insert(docs: readonly T[]): Promise<string[]> {
+  /**
+   * For each value, how many documents have `field` equal to it: one index lookup each,
+   * straight from storage. The query is planned once and its bounds swapped per value (RxDB
+   * plans a query in about as long as SQLite answers it), and no RxQuery is left cached on
+   * the collection to be re-checked on every later write.
+   */
+  async countEach(field: keyof T & string, values: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (values.length === 0) return out;
+    const schema = this.collection.schema.jsonSchema;
+    const plan = (value: string) => {
+      const query = normalizeMangoQuery(schema, { selector: { [field]: { $eq: value } } as MangoQuerySelector<T> }, true);
+      query.selector = { ...query.selector, _deleted: { $eq: false } } as typeof query.selector;
+      return prepareQuery(schema, query);
+    };
+    // Reads need none of RxDB's write bookkeeping: ask the storage under its wrapper.
+    const storage = (this.collection.storageInstance as { originalStorageInstance?: RxStorageInstance<T, unknown, unknown> }).originalStorageInstance ?? this.collection.storageInstance;
+    const template = plan(values[0]!);
+    const at = template.queryPlan.index.indexOf(field);
+    const exact = template.queryPlan.selectorSatisfiedByIndex && at >= 0;
+    for (const value of values) {
+      const prepared = exact
+        ? {
+            query: { ...template.query, selector: { ...template.query.selector, [field]: { $eq: value } } },
+            queryPlan: {
+              ...template.queryPlan,
+              startKeys: template.queryPlan.startKeys.map((k, i) => (i === at ? value : k)),
+              endKeys: template.queryPlan.endKeys.map((k, i) => (i === at ? value : k)),
+            },
+          }
+        : plan(value);
+      out.set(value, (await storage.count(prepared)).count);
+    }
+    return out;
+  }
+
+  /**
+   * Inserts new documents (and adds RxDB's fields to them); returns the ids that already
+   * existed (not overwritten). Written
+   * to the collection's storage in one bulk write (validated, with RxDB's revision and change
+   * events), without building an RxDocument for each: the ledger inserts thousands at a time
+   * and never reads them back as documents.
+   */
+  async insert(docs: readonly T[], context = 'rights-ledger-insert'): Promise<string[]> {
     if (docs.length === 0) return [];
-    const result = await this.collection.bulkInsert([...docs]);
+    // The documents are taken over (fresh objects from toGrantDoc and the like): RxDB's
+    // bookkeeping fields are added in place instead of copying every document once more.
+    const rows = docs.map((doc) => ({ document: Object.assign(doc, { _deleted: false, _attachments: {}, _meta: { lwt: 0 }, _rev: '' }) as RxDocumentData<T> }));
+    const result = await this.collection.storageInstance.bulkWrite(rows, context);
     const existing: string[] = [];
     for (const error of result.error) {
       if (error.status === 409) existing.push(error.documentId);

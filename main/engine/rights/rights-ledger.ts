@@ -321,7 +321,7 @@ export class RightsLedger {
           outcomes[i] = { ok: true, bundleId: found.bundleId, grants: found.grants, existing: true };
           continue;
         }
-        const bundleId = bundleIdFor(request.key, found?.attempt ?? 1);
+        const bundleId = found?.bundleId ?? bundleIdFor(request.key, 1);
         if (sub.cap) {
           let prior = priorByCustomer.get(request.key.customerId);
           if (!prior) priorByCustomer.set(request.key.customerId, (prior = await this.grantsOf(request.key.customerId)));
@@ -362,7 +362,7 @@ export class RightsLedger {
         outcomes[i] = { ok: true, bundleId, grants, existing: false };
       } catch (error) {
         if (!(error instanceof CampaignError)) throw error;
-        outcomes[i] = { ok: false, bundleId: found?.bundleId ?? null, error };
+        outcomes[i] = { ok: false, bundleId: found && found.grants.length > 0 ? found.bundleId : null, error };
       }
     }
     await this.ensureUniqueCodes(writes);
@@ -468,11 +468,24 @@ export class RightsLedger {
   }
 
   private newCode(taken: Set<string>): string {
-    let code = generateCode(this.options.randomBytes);
-    while (taken.has(code)) code = generateCode(this.options.randomBytes);
+    let code = generateCode(this.randomPool);
+    while (taken.has(code)) code = generateCode(this.randomPool);
     taken.add(code);
     return code;
   }
+
+  private pool: Uint8Array = new Uint8Array(0);
+  private poolAt = 0;
+  /** The random source, read in 4 KiB blocks: one call to the OS per ~270 codes. */
+  private readonly randomPool = (n: number): Uint8Array => {
+    if (this.poolAt + n > this.pool.length) {
+      this.pool = this.options.randomBytes(Math.max(4096, n));
+      this.poolAt = 0;
+    }
+    const out = this.pool.subarray(this.poolAt, this.poolAt + n);
+    this.poolAt += n;
+    return out;
+  };
 
   /**
    * 75 random bits make a collision all but impossible; still, never store two equal codes.
@@ -481,13 +494,16 @@ export class RightsLedger {
    */
   private async ensureUniqueCodes(writes: Write[]): Promise<void> {
     const taken = new Set(writes.flatMap((w) => (w.grant.code ? [w.grant.code] : [])));
-    for (const w of writes) {
-      let code = w.grant.code;
-      while (code && (await this.grants.count({ selector: { codeKey: code } })) > 0) code = this.newCode(taken);
-      if (code && code !== w.grant.code) {
+    let pending = writes.filter((w) => w.grant.code);
+    while (pending.length > 0) {
+      const counts = await this.grants.countEach('codeKey', pending.map((w) => w.grant.code!));
+      const clashing = pending.filter((w) => (counts.get(w.grant.code!) ?? 0) > 0);
+      for (const w of clashing) {
+        const code = this.newCode(taken);
         w.grant = { ...w.grant, code };
         w.records = w.records.map((r) => ({ ...r, code }));
       }
+      pending = clashing;
     }
   }
 
@@ -499,22 +515,24 @@ export class RightsLedger {
     }
   }
 
-  /** For each request index, its key's live bundle, or the attempt to use next. */
+  /**
+   * For each request index, its key's live bundle (with its grants), or the bundle id to use
+   * for a new one (no grants): the first attempt, or the next after released ones.
+   */
   private async liveBundles(keys: readonly GrantKey[]): Promise<Map<number, { bundleId: string; attempt: number; grants: Grant[] }>> {
     const out = new Map<number, { bundleId: string; attempt: number; grants: Grant[] }>();
-    let pending = keys.map((key, i) => ({ key, i, attempt: 1 }));
+    let pending = keys.map((key, i) => ({ key, i, attempt: 1, bundleId: bundleIdFor(key, 1) }));
     while (pending.length > 0) {
-      const firstIds = pending.map((p) => grantIdFor(bundleIdFor(p.key, p.attempt), 0));
-      const found = await this.grants.byIds(firstIds);
+      const found = await this.grants.byIds(pending.map((p) => grantIdFor(p.bundleId, 0)));
       const next: typeof pending = [];
       for (const p of pending) {
-        const bundleId = bundleIdFor(p.key, p.attempt);
+        const bundleId = p.bundleId;
         const first = found.get(grantIdFor(bundleId, 0));
         if (!first) {
-          if (p.attempt > 1) out.set(p.i, { bundleId, attempt: p.attempt, grants: [] });
+          out.set(p.i, { bundleId, attempt: p.attempt, grants: [] });
           continue;
         }
-        if (first.state === 'released') next.push({ ...p, attempt: p.attempt + 1 });
+        if (first.state === 'released') next.push({ ...p, attempt: p.attempt + 1, bundleId: bundleIdFor(p.key, p.attempt + 1) });
         else out.set(p.i, { bundleId, attempt: p.attempt, grants: await this.bundle(bundleId) });
       }
       pending = next;
