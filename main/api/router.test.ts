@@ -62,6 +62,12 @@ describe('service API router', () => {
     expect(after).toMatchObject({ locale: 'en', theme: 'dark', openAtLogin: true, keepRunningInBackground: true });
   });
 
+  it('backs the database up while it is open', async () => {
+    const result = await client.mutate('system/backup-database');
+    expect(result.file.startsWith(`${dir.path}/backups/campaign-desk-`)).toBe(true);
+    expect(result.bytes).toBeGreaterThan(0);
+  });
+
   it('answers an unknown method with API_UNKNOWN_METHOD', async () => {
     const call = (client as unknown as { query(n: string): Promise<unknown> }).query('nothing/here-at-all');
     const error = (await call.catch((e: unknown) => e)) as ServiceError;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ApiContext } from './context.ts';
-import { defineQuery, defineSubscription } from './define.ts';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { defineMutation, defineQuery, defineSubscription } from './define.ts';
 
 export interface SystemInfo {
   version: string;
@@ -32,5 +34,16 @@ export const systemMethods = [
   defineSubscription('system/watch-info', z.object({}).optional(), async function* (_input, ctx, signal) {
     yield await systemInfo(ctx);
     for await (const _event of ctx.services.bus.watch('data-changed', signal)) yield await systemInfo(ctx);
+  }),
+  /**
+   * Copies the database while the app runs (SQLite online backup). Without a target, writes
+   * `<data dir>/backups/campaign-desk-<time>.sqlite`.
+   */
+  defineMutation('system/backup-database', z.object({ target: z.string().min(1).max(1000).optional() }).optional(), async (input, ctx) => {
+    const stamp = new Date(ctx.services.clock.now()).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+    const file = input?.target ? resolve(input.target) : join(ctx.services.info.dataDir, 'backups', `campaign-desk-${stamp}.sqlite`);
+    mkdirSync(dirname(file), { recursive: true });
+    await ctx.services.database.backup(file);
+    return { file, bytes: statSync(file).size };
   }),
 ] as const;

@@ -59,6 +59,10 @@ export const uiMessages = defineMessages({
       keepRunning: 'Keep running in the background when the window is closed (desktop app)',
       openAtLogin: 'Open at login (desktop app)',
       saved: 'Settings saved',
+      data: 'Data',
+      backupHint: 'Copies the whole database into the backups folder of the data directory while the app keeps running. To restore, see the README.',
+      backupNow: 'Back up now',
+      backedUp: 'Backed up to {file}',
     },
   },
   'zh-CN': {
@@ -118,6 +122,10 @@ export const uiMessages = defineMessages({
       keepRunning: '关闭窗口后在后台继续运行（桌面应用）',
       openAtLogin: '开机时启动（桌面应用）',
       saved: '设置已保存',
+      data: '数据',
+      backupHint: '在应用运行时把整个数据库复制到数据目录下的 backups 文件夹。恢复方法见 README。',
+      backupNow: '立即备份',
+      backedUp: '已备份到 {file}',
     },
   },
 });
