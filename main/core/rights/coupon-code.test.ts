@@ -1,4 +1,4 @@
-import { CODE_ALPHABET, formatCode, generateCode, normalizeCode } from './coupon-code.ts';
+import { CODE_ALPHABET, formatCode, generateCode, normalizeCode, randomPrefix } from './coupon-code.ts';
 
 /** A deterministic byte source for tests (a real one is crypto.randomBytes). */
 function bytesFrom(seed: number) {
@@ -56,6 +56,14 @@ describe('coupon codes', () => {
       }
     }
     expect(missed.sort()).toEqual(['0Z', 'Z0']);
+  });
+
+  it('can share a random prefix across a batch, keeping the rest random', () => {
+    const random = (n: number) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+    const prefix = randomPrefix(random, 2);
+    const codes = Array.from({ length: 200 }, () => generateCode(random, prefix));
+    expect(codes.every((c) => c.startsWith(prefix) && normalizeCode(c) === c)).toBe(true);
+    expect(new Set(codes.map((c) => c.slice(2, 15))).size).toBe(200);
   });
 
   it('rejects wrong lengths and foreign symbols', () => {

@@ -26,14 +26,27 @@ function checkSymbol(body: string): string {
   return CODE_ALPHABET[(N - (sum % N)) % N] ?? '0';
 }
 
-/** A new code (canonical form, no dashes). */
-export function generateCode(randomBytes: RandomBytes): string {
-  const bytes = randomBytes(CODE_LENGTH - 1);
-  if (bytes.length < CODE_LENGTH - 1) throw new Error('random source returned too few bytes');
-  let body = '';
+/**
+ * A new code (canonical form, no dashes). `prefix` (random itself, e.g. from `randomPrefix`)
+ * replaces the first random symbols: codes made together can share one, so the ledger
+ * checks a whole batch for clashes with one index range instead of one lookup per code.
+ * The symbols after it stay random per code (13 symbols, 65 bits, with a 2-symbol prefix).
+ */
+export function generateCode(randomBytes: RandomBytes, prefix = ''): string {
+  const n = CODE_LENGTH - 1 - prefix.length;
+  const bytes = randomBytes(n);
+  if (bytes.length < n) throw new Error('random source returned too few bytes');
+  let body = prefix;
   // 256 is a multiple of 32, so the low 5 bits of a uniform byte are uniform.
-  for (let i = 0; i < CODE_LENGTH - 1; i++) body += CODE_ALPHABET[(bytes[i] ?? 0) & 31];
+  for (let i = 0; i < n; i++) body += CODE_ALPHABET[(bytes[i] ?? 0) & 31];
   return body + checkSymbol(body);
+}
+
+/** `length` random symbols, to share as the prefix of a batch of codes. */
+export function randomPrefix(randomBytes: RandomBytes, length: number): string {
+  let prefix = '';
+  for (const byte of randomBytes(length)) prefix += CODE_ALPHABET[byte & 31];
+  return prefix;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { normalizeMangoQuery, prepareQuery, type MangoQuery, type MangoQuerySelector, type RxCollection, type RxDocumentData, type RxStorageInstance } from 'rxdb';
+import { normalizeMangoQuery, prepareQuery, type MangoQuery, type MangoQuerySelector, type RxCollection, type PreparedQuery, type RxDocumentData, type RxStorageInstance } from 'rxdb';
 import { BugError } from '../../core/errors/campaign-error.ts';
 
 /**
@@ -29,55 +29,69 @@ export class DocStore<T extends object> {
     return this.collection.count(query).exec();
   }
 
+  /** The storage under RxDB's wrapper: reads need none of its write bookkeeping. */
+  private get reader(): RxStorageInstance<T, unknown, unknown> {
+    return (this.collection.storageInstance as { originalStorageInstance?: RxStorageInstance<T, unknown, unknown> }).originalStorageInstance ?? this.collection.storageInstance;
+  }
+
+  private readonly equalityPlans = new Map<string, PreparedQuery<T>>();
+
   /**
-   * For each value, how many documents have `field` equal to it: one index lookup each,
-   * straight from storage. The query is planned once and its bounds swapped per value (RxDB
-   * plans a query in about as long as SQLite answers it), and no RxQuery is left cached on
-   * the collection to be re-checked on every later write.
+   * The prepared query "`field` equals `value`", straight for the storage. Planned once per
+   * field, then only its bounds change (RxDB plans a query in about as long as SQLite answers
+   * it), and no RxQuery is left cached on the collection to be re-checked on every write.
    */
+  private equality(field: keyof T & string, value: string): PreparedQuery<T> {
+    const schema = this.collection.schema.jsonSchema;
+    let template = this.equalityPlans.get(field);
+    if (!template) {
+      const query = normalizeMangoQuery(schema, { selector: { [field]: { $eq: value } } as MangoQuerySelector<T> });
+      query.selector = { ...query.selector, _deleted: { $eq: false } } as typeof query.selector;
+      template = prepareQuery(schema, query);
+      const at = template.queryPlan.index.indexOf(field);
+      if (!template.queryPlan.selectorSatisfiedByIndex || at < 0) throw new BugError(`${this.collection.name}.${field} has no index`);
+      this.equalityPlans.set(field, template);
+    }
+    const at = template.queryPlan.index.indexOf(field);
+    return {
+      query: { ...template.query, selector: { ...template.query.selector, [field]: { $eq: value } } },
+      queryPlan: {
+        ...template.queryPlan,
+        startKeys: template.queryPlan.startKeys.map((k, i) => (i === at ? value : k)),
+        endKeys: template.queryPlan.endKeys.map((k, i) => (i === at ? value : k)),
+      },
+    };
+  }
+
+  /** For each value, how many documents have `field` equal to it (one index lookup each). */
   async countEach(field: keyof T & string, values: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    if (values.length === 0) return out;
-    const schema = this.collection.schema.jsonSchema;
-    const plan = (value: string) => {
-      const query = normalizeMangoQuery(schema, { selector: { [field]: { $eq: value } } as MangoQuerySelector<T> }, true);
-      query.selector = { ...query.selector, _deleted: { $eq: false } } as typeof query.selector;
-      return prepareQuery(schema, query);
-    };
-    // Reads need none of RxDB's write bookkeeping: ask the storage under its wrapper.
-    const storage = (this.collection.storageInstance as { originalStorageInstance?: RxStorageInstance<T, unknown, unknown> }).originalStorageInstance ?? this.collection.storageInstance;
-    const template = plan(values[0]!);
-    const at = template.queryPlan.index.indexOf(field);
-    const exact = template.queryPlan.selectorSatisfiedByIndex && at >= 0;
-    for (const value of values) {
-      const prepared = exact
-        ? {
-            query: { ...template.query, selector: { ...template.query.selector, [field]: { $eq: value } } },
-            queryPlan: {
-              ...template.queryPlan,
-              startKeys: template.queryPlan.startKeys.map((k, i) => (i === at ? value : k)),
-              endKeys: template.queryPlan.endKeys.map((k, i) => (i === at ? value : k)),
-            },
-          }
-        : plan(value);
-      out.set(value, (await storage.count(prepared)).count);
-    }
+    for (const value of values) out.set(value, (await this.reader.count(this.equality(field, value))).count);
     return out;
   }
 
   /**
-   * Inserts new documents (and adds RxDB's fields to them); returns the ids that already
-   * existed (not overwritten). Written
-   * to the collection's storage in one bulk write (validated, with RxDB's revision and change
-   * events), without building an RxDocument for each: the ledger inserts thousands at a time
-   * and never reads them back as documents.
+   * The documents whose indexed `field` is one of `values`, in one storage query. The
+   * storage scans the index from the smallest to the largest value: use it for values that
+   * lie close together (e.g. codes sharing a prefix).
    */
-  async insert(docs: readonly T[], context = 'rights-ledger-insert'): Promise<string[]> {
+  async findIn(field: keyof T & string, values: readonly string[]): Promise<RxDocumentData<T>[]> {
+    if (values.length === 0) return [];
+    const schema = this.collection.schema.jsonSchema;
+    const query = normalizeMangoQuery(schema, { selector: { [field]: { $in: [...values] } } as MangoQuerySelector<T> });
+    query.selector = { ...query.selector, _deleted: { $eq: false } } as typeof query.selector;
+    return (await this.reader.query(prepareQuery(schema, query))).documents;
+  }
+
+  /** The documents whose indexed `field` equals `value`. */
+  async findEqual(field: keyof T & string, value: string): Promise<RxDocumentData<T>[]> {
+    return (await this.reader.query(this.equality(field, value))).documents;
+  }
+
+  /** Inserts new documents; returns the ids that already existed (not overwritten). */
+  async insert(docs: readonly T[]): Promise<string[]> {
     if (docs.length === 0) return [];
-    // The documents are taken over (fresh objects from toGrantDoc and the like): RxDB's
-    // bookkeeping fields are added in place instead of copying every document once more.
-    const rows = docs.map((doc) => ({ document: Object.assign(doc, { _deleted: false, _attachments: {}, _meta: { lwt: 0 }, _rev: '' }) as RxDocumentData<T> }));
-    const result = await this.collection.storageInstance.bulkWrite(rows, context);
+    const result = await this.collection.bulkInsert([...docs]);
     const existing: string[] = [];
     for (const error of result.error) {
       if (error.status === 409) existing.push(error.documentId);

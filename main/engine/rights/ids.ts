@@ -1,18 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { grantKeyString, type GrantKey } from '../../core/rights/grant.ts';
 import type { RandomBytes } from '../../core/rights/coupon-code.ts';
+import type { GrantKey } from '../../core/rights/grant.ts';
 
 /** The OS's cryptographic random source, for redemption codes and ids. */
 export const cryptoRandomBytes: RandomBytes = (n) => new Uint8Array(randomBytes(n));
 
+const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
 /**
- * The id of a grant request's bundle: a hash of its idempotency key, so the same request
- * always finds the same grants. `attempt` > 1 only after an earlier bundle of the same key
- * was released (a failed message), which gives the key a fresh chance.
+ * The id of a grant request's bundle, derived from its idempotency key, so a retried
+ * request finds its grants by id: `B` + a hash of (plan, occurrence) + the customer id (or
+ * its hash, when long or unusual) + a hash of the action, then `~n` for the n-th attempt
+ * (after a released bundle, or if another key hashes alike). The grants of one run share
+ * the leading part, so a run's inserts land together in the grant and record indexes; a
+ * hash of the whole key put them anywhere and measured two and a half times slower.
  */
 export function bundleIdFor(key: GrantKey, attempt: number): string {
-  const hash = createHash('sha256').update(grantKeyString(key)).digest('hex').slice(0, 24);
-  return attempt === 1 ? `B-${hash}` : `B-${hash}-${attempt}`;
+  const customer = /^[A-Za-z0-9_-]{1,32}$/.test(key.customerId) ? key.customerId : `#${hash(key.customerId, 16)}`;
+  const base = `B${hash(JSON.stringify([key.planId, key.occurrence]), 14)}.${customer}.${hash(key.actionId, 6)}`;
+  return attempt === 1 ? base : `${base}~${attempt}`;
 }
 
 export function grantIdFor(bundleId: string, index: number): string {

@@ -144,7 +144,7 @@ export class RightsInventory {
     const previous = (await this.stocks.byIds([id])).get(id);
     const doc = next(previous ? plain(previous) : null);
     if (previous) await this.stocks.update([{ previous, next: doc }], 'rights-inventory');
-    else await this.stocks.insert([{ ...doc }]);
+    else await this.stocks.insert([doc]);
     return doc;
   }
 }

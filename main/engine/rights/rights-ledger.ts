@@ -1,9 +1,9 @@
 import type { RxDocumentData } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
-import { formatCode, generateCode, normalizeCode, type RandomBytes } from '../../core/rights/coupon-code.ts';
+import { formatCode, generateCode, normalizeCode, randomPrefix, type RandomBytes } from '../../core/rights/coupon-code.ts';
 import { assertWithinCap, type CustomerCap, type PriorBundle } from '../../core/rights/customer-cap.ts';
-import { applyGrantEvent, isDue, newGrant, type Grant, type GrantEvent, type GrantKey } from '../../core/rights/grant.ts';
+import { applyGrantEvent, grantKeyString, isDue, newGrant, type Grant, type GrantEvent, type GrantKey } from '../../core/rights/grant.ts';
 import { adjustmentRecord, balancesOf, reservedRecord, transitionRecord, type Actor, type AdjustmentInput, type Balances, type OperationRecord } from '../../core/rights/operation-record.ts';
 import { periodOccurrence, type GrantPeriod } from '../../core/rights/period-key.ts';
 import { isRedeemable, type RightVersion } from '../../core/rights/right.ts';
@@ -39,6 +39,12 @@ export type BundleOutcome = { ok: true; bundleId: string; grants: Grant[]; exist
 
 /** Largest batch of requests per ledger step (a step's writes are bounded). */
 export const MAX_BATCH = 1000;
+
+/**
+ * From this many new codes in one step, the codes share a random 2-symbol prefix (each keeps
+ * 13 random symbols of its own, 65 bits), so the clash check is one index range.
+ */
+const SHARED_PREFIX_FROM = 32;
 
 interface Unit {
   right: RightVersion;
@@ -308,6 +314,11 @@ export class RightsLedger {
     const priorByCustomer = new Map<string, Grant[]>();
     const writes: Write[] = [];
     const codes = new Set<string>();
+    const newCodes = requests.reduce((n, r) => {
+      const sub = resolved.get(subjectKey(r.subject));
+      return n + (sub && !(sub instanceof CampaignError) ? sub.units.filter((u) => isRedeemable(u.right)).length : 0);
+    }, 0);
+    const prefix = newCodes >= SHARED_PREFIX_FROM ? randomPrefix(this.randomPool, 2) : '';
 
     for (const [i, request] of requests.entries()) {
       const sub = resolved.get(subjectKey(request.subject));
@@ -352,7 +363,7 @@ export class RightsLedger {
               packageVersion: unit.pkg?.version ?? null,
               rightStockId: rightStocks.get(unit.right.id)!.shift() ?? null,
               packageStockId: index === 0 ? packageStock : null,
-              code: isRedeemable(unit.right) ? this.newCode(codes) : null,
+              code: isRedeemable(unit.right) ? this.newCode(codes, prefix) : null,
               zone,
               now,
             }),
@@ -365,7 +376,7 @@ export class RightsLedger {
         outcomes[i] = { ok: false, bundleId: found && found.grants.length > 0 ? found.bundleId : null, error };
       }
     }
-    await this.ensureUniqueCodes(writes);
+    await this.ensureUniqueCodes(writes, prefix);
     if (commitNow) {
       for (const w of writes) {
         const after = applyGrantEvent(w.grant, { type: 'commit' }, now);
@@ -461,15 +472,14 @@ export class RightsLedger {
 
   private async byCode(input: string): Promise<RxDocumentData<GrantDoc>> {
     const code = normalizeCode(input);
-    const docs = await this.grants.find({ selector: { codeKey: code }, limit: 1 });
-    const doc = docs[0];
+    const doc = (await this.grants.findEqual('codeKey', code))[0];
     if (!doc) throw new CampaignError('RT_CODE_UNKNOWN', { code: formatCode(code) });
-    return (await this.grants.byIds([doc.id])).get(doc.id) ?? doc;
+    return doc;
   }
 
-  private newCode(taken: Set<string>): string {
-    let code = generateCode(this.randomPool);
-    while (taken.has(code)) code = generateCode(this.randomPool);
+  private newCode(taken: Set<string>, prefix = ''): string {
+    let code = generateCode(this.randomPool, prefix);
+    while (taken.has(code)) code = generateCode(this.randomPool, prefix);
     taken.add(code);
     return code;
   }
@@ -489,17 +499,23 @@ export class RightsLedger {
 
   /**
    * 75 random bits make a collision all but impossible; still, never store two equal codes.
-   * One indexed count per code: a single `$in` query would scan the index between the
-   * smallest and largest code, i.e. nearly all of it.
+   * (A plain `$in` over random codes would scan the index from the smallest to the largest,
+   * i.e. nearly all of it: hence the shared prefix of large batches.)
    */
-  private async ensureUniqueCodes(writes: Write[]): Promise<void> {
+  private async ensureUniqueCodes(writes: Write[], prefix: string): Promise<void> {
     const taken = new Set(writes.flatMap((w) => (w.grant.code ? [w.grant.code] : [])));
     let pending = writes.filter((w) => w.grant.code);
+    // A batch sharing a prefix is checked with one range of the code index; a few codes
+    // (and replacements) with one lookup each.
+    const shared = prefix !== '' && pending.length >= SHARED_PREFIX_FROM;
     while (pending.length > 0) {
-      const counts = await this.grants.countEach('codeKey', pending.map((w) => w.grant.code!));
-      const clashing = pending.filter((w) => (counts.get(w.grant.code!) ?? 0) > 0);
+      const codes = pending.map((w) => w.grant.code!);
+      const clashes = shared && codes.every((c) => c.startsWith(prefix))
+        ? new Set((await this.grants.findIn('codeKey', codes)).map((d) => d.codeKey))
+        : new Set([...(await this.grants.countEach('codeKey', codes))].filter(([, n]) => n > 0).map(([c]) => c));
+      const clashing = pending.filter((w) => clashes.has(w.grant.code!));
       for (const w of clashing) {
-        const code = this.newCode(taken);
+        const code = this.newCode(taken, prefix);
         w.grant = { ...w.grant, code };
         w.records = w.records.map((r) => ({ ...r, code }));
       }
@@ -516,24 +532,21 @@ export class RightsLedger {
   }
 
   /**
-   * For each request index, its key's live bundle (with its grants), or the bundle id to use
-   * for a new one (no grants): the first attempt, or the next after released ones.
+   * For each request index: its key's live bundle (with its grants), or the id for a new
+   * one (no grants). Bundles are probed by id, attempt after attempt, past released ones and
+   * past ids taken by another key that hashes alike.
    */
-  private async liveBundles(keys: readonly GrantKey[]): Promise<Map<number, { bundleId: string; attempt: number; grants: Grant[] }>> {
-    const out = new Map<number, { bundleId: string; attempt: number; grants: Grant[] }>();
-    let pending = keys.map((key, i) => ({ key, i, attempt: 1, bundleId: bundleIdFor(key, 1) }));
+  private async liveBundles(keys: readonly GrantKey[]): Promise<Map<number, { bundleId: string; grants: Grant[] }>> {
+    const out = new Map<number, { bundleId: string; grants: Grant[] }>();
+    let pending = keys.map((key, i) => ({ key, text: grantKeyString(key), i, attempt: 1, bundleId: bundleIdFor(key, 1) }));
     while (pending.length > 0) {
       const found = await this.grants.byIds(pending.map((p) => grantIdFor(p.bundleId, 0)));
       const next: typeof pending = [];
       for (const p of pending) {
-        const bundleId = p.bundleId;
-        const first = found.get(grantIdFor(bundleId, 0));
-        if (!first) {
-          out.set(p.i, { bundleId, attempt: p.attempt, grants: [] });
-          continue;
-        }
-        if (first.state === 'released') next.push({ ...p, attempt: p.attempt + 1, bundleId: bundleIdFor(p.key, p.attempt + 1) });
-        else out.set(p.i, { bundleId, attempt: p.attempt, grants: await this.bundle(bundleId) });
+        const first = found.get(grantIdFor(p.bundleId, 0));
+        if (!first) out.set(p.i, { bundleId: p.bundleId, grants: [] });
+        else if (first.state === 'released' || first.key !== p.text) next.push({ ...p, attempt: p.attempt + 1, bundleId: bundleIdFor(p.key, p.attempt + 1) });
+        else out.set(p.i, { bundleId: p.bundleId, grants: await this.bundle(p.bundleId) });
       }
       pending = next;
     }
