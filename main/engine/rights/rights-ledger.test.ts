@@ -1,6 +1,8 @@
 import type { Grant } from '../../core/rights/grant.ts';
 import { STOCK_GRANTED_STATES } from '../../core/rights/grant-state.ts';
 import { balancesOf } from '../../core/rights/operation-record.ts';
+import { toGrantDoc } from '../../db/schemas/grants.ts';
+import { bundleIdFor } from './ids.ts';
 import type { BundleOutcome, GrantRequest } from './rights-ledger.ts';
 import { coupon, DAY, openTestRights, points, staff, T0 } from './test-rights.ts';
 
@@ -81,6 +83,24 @@ describe('rights ledger on a real database file', () => {
     const points100 = await env.rights.catalog.createRight(points, staff);
     const [reused] = await env.rights.ledger.grant([request('c1', { type: 'right', id: points100.id })], staff);
     expect(reused).toMatchObject({ ok: false, error: { code: 'RT_KEY_REUSED' } });
+  });
+
+  it('keeps ids apart for keys that hash alike, and for long or unusual customer ids', async () => {
+    const right = await env.rights.catalog.createRight(coupon, staff);
+    const req = request('c9', { type: 'right', id: right.id });
+    // Another key's grant already sits at this key's first id (a hash collision).
+    const [other] = await env.rights.ledger.grant([request('c8', { type: 'right', id: right.id })], staff);
+    const squatter = { ...grantsOf(other)[0]!, id: `${bundleIdFor(req.key, 1)}:0`, bundleId: bundleIdFor(req.key, 1), code: null };
+    await env.database.collections.grants.insert(toGrantDoc(squatter));
+    const [mine] = await env.rights.ledger.grant([req], staff);
+    expect(mine!.bundleId).toBe(bundleIdFor(req.key, 2));
+    expect(grantsOf(mine)[0]!.customerId).toBe('c9');
+    const [again] = await env.rights.ledger.grant([req], staff);
+    expect(again).toMatchObject({ existing: true, bundleId: bundleIdFor(req.key, 2) });
+    const odd = '客户/with spaces and a very long member number 1234567890';
+    const [g] = await env.rights.ledger.grant([request(odd, { type: 'right', id: right.id })], staff);
+    expect(grantsOf(g)[0]!.id.length).toBeLessThanOrEqual(64);
+    expect(grantsOf(g)[0]!.customerId).toBe(odd);
   });
 
   it('grants a package as one bundle pinned to its version; editing makes a new version', async () => {
