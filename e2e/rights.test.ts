@@ -4,6 +4,8 @@ import { httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ensureRendererBuilt } from '../main/app/build-ui.ts';
+import { customerSchema } from '../main/core/customers/customer.ts';
+import { toCustomerDoc } from '../main/db/schemas/customers.ts';
 import { startBrowserMode, type RunningApp } from '../main/app/start-browser-mode.ts';
 import { makeTempDir } from '../main/testing/temp-dir.ts';
 import { createServiceClient, type ServiceClient } from '../renderer/api/service-client.ts';
@@ -119,5 +121,16 @@ describe('rights in the UI: catalog, package, grant by API, redeem, restore, rec
     expect(lines).toHaveLength(5);
     expect(lines[1]).toContain('Right restored');
     expect(lines[4]).toContain('Right reserved');
+  });
+
+  it('shows the same timeline in the customer detail', async () => {
+    const member = customerSchema.parse({ externalId: 'C100', storeId: 'S01', level: 2, registeredAt: '2025-01-01T00:00:00Z', name: '王小明' });
+    await app.services.database.collections.customers.insert(toCustomerDoc(member));
+    await page.getByTestId('nav-customers').click();
+    await page.getByText('王小明').click();
+    const timeline = page.getByTestId('customer-timeline-C100');
+    await timeline.getByTestId('timeline-right-restored').waitFor();
+    expect(await timeline.locator('.el-timeline-item').count()).toBe(4);
+    await page.screenshot({ path: artifactPath('rights-customer-detail.png'), animations: 'disabled' });
   });
 });
