@@ -4,12 +4,13 @@ import { errorMessages } from './locales/errors.ts';
 import { dbMessages } from './locales/db.ts';
 import { rightsMessages } from './locales/rights.ts';
 import { periodMessages } from './locales/period.ts';
+import { messageMessages } from './locales/messages.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages];
+const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, messageMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {
