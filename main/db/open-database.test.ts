@@ -8,7 +8,6 @@ import { defineCollection } from './collection-definition.ts';
 import { DATABASE_DIR, DATABASE_FILE, openDatabase as openAppDatabase, openDatabaseWith as openWith, type OpenDatabaseOptions } from './open-database.ts';
 import type { CollectionDefinitions } from './collection-definition.ts';
 import { audienceSchema, type AudienceDoc } from './schemas/audiences.ts';
-import { NEVER } from './schemas/schema-fields.ts';
 import { tempDir } from './storage-sqlite/sqlite-test-support.ts';
 
 function hashOf(file: string): string {
@@ -74,9 +73,9 @@ describe('openDatabase', () => {
     await database.collections.audiences.insert(audience('a1', 'Gold members'));
     await database.collections.plans.insert({
       id: 'p1', storeId: 'S1', name: 'Birthday coupon', description: '', marketingType: 'birthday', pluginId: 'campaign-desk.birthday',
-      status: 'active', audienceId: 'a1', effectiveFrom: 0, effectiveTo: NEVER, period: '', execution: { type: 'birthday', on: 'day' },
-      actions: [{ type: 'grant', packageId: 'pk1' }], config: {}, zone: 'Asia/Shanghai', nextFireAt: 1_700_000_100_000, version: 1,
-      source: 'local', createdAt: 1, updatedAt: 1, updatedBy: 'user:alice',
+      status: 'active', audienceId: 'a1', time: { timeZone: 'Asia/Shanghai', effective: {}, execution: { mode: 'birthday', scope: 'day', time: '09:00' } },
+      misfire: 'fire-once', actions: [{ id: 'a', type: 'grant', subject: { type: 'package', id: 'pk1' } }], limits: {}, config: {},
+      nextFireAt: 1_700_000_100_000, activatedAt: 1, lastFiredAt: 0, version: 1, source: 'local', createdAt: 1, updatedAt: 1, updatedBy: 'user:alice',
     });
     await database.close();
 

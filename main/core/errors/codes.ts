@@ -85,6 +85,15 @@ export const ERROR_CODES = [
   'RT_ILLEGAL_TRANSITION',
   'RT_BALANCE_NEGATIVE',
   'RT_RECORD_IMMUTABLE',
+  // EN: engine (plans, scheduler, executor, runs)
+  'EN_PLAN_INVALID',
+  'EN_PLAN_STATE',
+  'EN_PLAN_CONFLICT',
+  'EN_RUN_STATE',
+  'EN_AUDIENCE_UNAVAILABLE',
+  'EN_CHANNEL_UNKNOWN',
+  'EN_NO_ADDRESS',
+  'EN_ITEM_FAILED',
   // CH: message channels (webhook, email, outbox and plugin channels)
   'CH_CONFIG_INVALID',
   'CH_UNKNOWN_KIND',
@@ -114,6 +123,10 @@ export const ERROR_CODES = [
   'TP_MISSING_SUBJECT',
   'TP_MISSING_VALUE',
   'TP_TOO_LONG',
+  // TH: throttle (the rate budget of each downstream)
+  'TH_BAD_RATE',
+  'TH_MIN_ABOVE_MAX',
+  'TH_BAD_IN_FLIGHT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,16 +1,18 @@
 import type { MessageTree } from './format.ts';
+import { throttleMessages } from './locales/throttle.ts';
 import { audienceMessages } from './locales/audience.ts';
 import { errorMessages } from './locales/errors.ts';
 import { dbMessages } from './locales/db.ts';
 import { rightsMessages } from './locales/rights.ts';
 import { periodMessages } from './locales/period.ts';
 import { messageMessages } from './locales/messages.ts';
+import { engineMessages } from './locales/engine.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, messageMessages];
+const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, engineMessages, messageMessages, throttleMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {

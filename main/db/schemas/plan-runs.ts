@@ -1,39 +1,22 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import { epochMs, failure, int, key, oneOf, type Failure } from './schema-fields.ts';
+import { RUN_STATES, RUN_TRIGGERS, type Run } from '../../core/plans/run.ts';
+import { epochMs, failure, int, jsonObject, key, oneOf } from './schema-fields.ts';
 
-export const RUN_STATES = ['pending', 'splitting', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-
-/**
- * One execution of a plan occurrence. The executor splits the audience into chunks of tasks
- * and persists progress here, so a crash resumes where it stopped.
- */
-export interface PlanRunDoc {
-  id: string;
-  planId: string;
-  planVersion: number;
-  /** The occurrence (ISO instant or per-customer key) this run executes; unique per plan. */
-  occurrence: string;
-  scheduledAt: number;
-  state: RunState;
-  /** 0 until started / finished. */
-  startedAt: number;
-  finishedAt: number;
-  chunks: number;
-  chunksSplit: number;
-  /** Task counts by outcome. */
-  counts: { total: number; done: number; failed: number; skipped: number };
-  lastError?: Failure;
-  createdAt: number;
-  updatedAt: number;
-}
+/** One execution of a plan occurrence, as stored: `core/plans`' `Run`. */
+export type PlanRunDoc = Run;
 
 const count = int(0, 1_000_000_000);
+const counts = {
+  type: 'object',
+  properties: { total: count, done: count, granted: count, sent: count, skipped: count, failed: count, retry: count, waiting: count },
+  required: ['total', 'done', 'granted', 'sent', 'skipped', 'failed', 'retry', 'waiting'],
+  additionalProperties: false,
+} as const;
 
 export const planRunSchema: RxJsonSchema<PlanRunDoc> = {
   title: 'plan runs',
   description: 'Executions of plan occurrences',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -41,26 +24,30 @@ export const planRunSchema: RxJsonSchema<PlanRunDoc> = {
     planId: key(),
     planVersion: int(1, 1_000_000),
     occurrence: key(64),
+    trigger: oneOf(RUN_TRIGGERS),
     scheduledAt: epochMs,
     state: oneOf(RUN_STATES),
+    plan: jsonObject,
     startedAt: epochMs,
     finishedAt: epochMs,
+    resumeAt: epochMs,
     chunks: count,
-    chunksSplit: count,
-    counts: {
-      type: 'object',
-      properties: { total: count, done: count, failed: count, skipped: count },
-      required: ['total', 'done', 'failed', 'skipped'],
-      additionalProperties: false,
-    },
+    splitDone: { type: 'boolean' },
+    chunksDone: count,
+    counts,
+    skippedBy: jsonObject,
     lastError: failure,
     createdAt: epochMs,
     updatedAt: epochMs,
   },
-  required: ['id', 'planId', 'planVersion', 'occurrence', 'scheduledAt', 'state', 'startedAt', 'finishedAt', 'chunks', 'chunksSplit', 'counts', 'createdAt', 'updatedAt'],
-  // A plan's history (and "did this occurrence run?"); unfinished runs to resume after a crash.
-  indexes: [['planId', 'scheduledAt'], ['planId', 'occurrence'], ['state', 'scheduledAt']],
+  required: [
+    'id', 'planId', 'planVersion', 'occurrence', 'trigger', 'scheduledAt', 'state', 'plan', 'startedAt', 'finishedAt', 'resumeAt',
+    'chunks', 'splitDone', 'chunksDone', 'counts', 'skippedBy', 'createdAt', 'updatedAt',
+  ],
+  // A plan's history; unfinished runs to resume after a crash or when their wait is over.
+  indexes: [['planId', 'scheduledAt'], ['state', 'resumeAt'], 'scheduledAt'],
   additionalProperties: false,
 };
 
-export const planRunMigrations: MigrationStrategies = {};
+/** No v0 run was ever written (the executor came with v1); an old one is dropped. */
+export const planRunMigrations: MigrationStrategies = { 1: () => null };

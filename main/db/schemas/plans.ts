@@ -1,53 +1,17 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
+import { PLAN_STATUSES, type Plan } from '../../core/plans/plan.ts';
 import { epochMs, int, jsonObject, key, oneOf, text } from './schema-fields.ts';
 
-export const PLAN_STATUSES = ['draft', 'active', 'paused', 'ended', 'archived'] as const;
-export type PlanStatus = (typeof PLAN_STATUSES)[number];
-
 /**
- * An operation plan (运营计划): pick an audience at the right time and run actions on it.
- * The time parts are stored as the core's JSON (period expression text, execution spec);
- * `nextFireAt` is kept up to date by the scheduler so "what is due" is one index range.
+ * An operation plan (运营计划) as stored: `core/plans`' `Plan`. `nextFireAt` is kept by the
+ * scheduler (NEVER when the plan will not fire again), so "what is due" is one index range.
  */
-export interface PlanDoc {
-  id: string;
-  /** '' = chain-wide (published by HQ), else the store that owns it. */
-  storeId: string;
-  name: string;
-  description: string;
-  /** The marketing type (a plugin contribution), e.g. 'birthday', 'member-day'. */
-  marketingType: string;
-  /** The plugin that contributes the marketing type. */
-  pluginId: string;
-  status: PlanStatus;
-  audienceId: string;
-  /** Effective time (生效时间): the plan is live from..to (epoch ms; to = NEVER if open). */
-  effectiveFrom: number;
-  effectiveTo: number;
-  /** Operation period (运营期限) as a period expression, '' when always. */
-  period: string;
-  /** Execution time (执行时间) spec, validated by the engine. */
-  execution: Record<string, unknown>;
-  /** Actions (grant rights, send messages), validated by the engine and plugins. */
-  actions: Record<string, unknown>[];
-  /** The marketing type's own settings (its plugin's config form). */
-  config: Record<string, unknown>;
-  /** IANA time zone the plan's times are read in. */
-  zone: string;
-  /** Next instant the scheduler fires it (NEVER when none). */
-  nextFireAt: number;
-  /** Increased on every edit; runs record the version they ran. */
-  version: number;
-  source: 'local' | 'hq';
-  createdAt: number;
-  updatedAt: number;
-  updatedBy: string;
-}
+export type PlanDoc = Plan;
 
 export const planSchema: RxJsonSchema<PlanDoc> = {
   title: 'plans',
   description: 'Operation plans',
-  version: 0,
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -59,14 +23,14 @@ export const planSchema: RxJsonSchema<PlanDoc> = {
     pluginId: key(100),
     status: oneOf(PLAN_STATUSES),
     audienceId: key(),
-    effectiveFrom: epochMs,
-    effectiveTo: epochMs,
-    period: text(200),
-    execution: jsonObject,
+    time: jsonObject,
+    misfire: oneOf(['fire-once', 'skip']),
     actions: { type: 'array', items: jsonObject },
+    limits: jsonObject,
     config: jsonObject,
-    zone: text(64),
     nextFireAt: epochMs,
+    activatedAt: epochMs,
+    lastFiredAt: epochMs,
     version: int(1, 1_000_000),
     source: oneOf(['local', 'hq']),
     createdAt: epochMs,
@@ -74,13 +38,28 @@ export const planSchema: RxJsonSchema<PlanDoc> = {
     updatedBy: text(100),
   },
   required: [
-    'id', 'storeId', 'name', 'description', 'marketingType', 'pluginId', 'status', 'audienceId', 'effectiveFrom',
-    'effectiveTo', 'period', 'execution', 'actions', 'config', 'zone', 'nextFireAt', 'version', 'source',
-    'createdAt', 'updatedAt', 'updatedBy',
+    'id', 'storeId', 'name', 'description', 'marketingType', 'pluginId', 'status', 'audienceId', 'time', 'misfire',
+    'actions', 'limits', 'config', 'nextFireAt', 'activatedAt', 'lastFiredAt', 'version', 'source', 'createdAt', 'updatedAt', 'updatedBy',
   ],
   // Due plans (scheduler); plans of a marketing type (its screen); recently edited.
   indexes: [['status', 'nextFireAt'], ['marketingType', 'status'], 'updatedAt'],
   additionalProperties: false,
 };
 
-export const planMigrations: MigrationStrategies = {};
+/** v0 kept the time parts in separate fields and had other statuses. */
+const V0_STATUS: Record<string, Plan['status']> = { draft: 'draft', active: 'active', paused: 'paused', ended: 'completed', archived: 'cancelled' };
+
+export const planMigrations: MigrationStrategies = {
+  1: (old: Record<string, unknown>) => {
+    const { effectiveFrom: _from, effectiveTo: _to, period, execution, zone, status, ...rest } = old;
+    return {
+      ...rest,
+      status: V0_STATUS[String(status)] ?? 'draft',
+      time: { timeZone: zone, effective: {}, period: period === '' ? null : period, execution },
+      misfire: 'fire-once',
+      limits: {},
+      activatedAt: 0,
+      lastFiredAt: 0,
+    };
+  },
+};

@@ -42,8 +42,4 @@ export const failure = {
   additionalProperties: false,
 } as const satisfies JsonSchema;
 
-export interface Failure {
-  code: string;
-  message: string;
-  at: number;
-}
+export type { Failure } from '../../core/errors/failure.ts';

@@ -1,58 +1,58 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import { epochMs, failure, int, jsonObject, key, oneOf, type Failure } from './schema-fields.ts';
+import { TASK_STATES, type Task } from '../../core/plans/run.ts';
+import { epochMs, int, key, oneOf } from './schema-fields.ts';
 
-export const TASK_STATES = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
-export type TaskState = (typeof TASK_STATES)[number];
+/** One chunk of a run's split audience, as stored: `core/plans`' `Task`. */
+export type TaskDoc = Task;
 
-/**
- * One item of a run: one action for one customer. Its id is the item's idempotency key
- * (plan, occurrence, customer, action), so a retried or resumed run finds the task it
- * already wrote and never does the work twice.
- */
-export interface TaskDoc {
-  id: string;
-  runId: string;
-  planId: string;
-  /** The chunk of the split audience it belongs to (0-based). */
-  chunk: number;
-  customerId: string;
-  actionId: string;
-  state: TaskState;
-  attempts: number;
-  /** When a failed task may be retried (0 = now; NEVER after the last attempt). */
-  nextAttemptAt: number;
-  /** Why it was skipped (frequency cap, quiet hours, consent, ...), or the outcome's details. */
-  result?: Record<string, unknown>;
-  lastError?: Failure;
-  createdAt: number;
-  updatedAt: number;
-}
+const count = int(0, 100_000);
 
 export const taskSchema: RxJsonSchema<TaskDoc> = {
   title: 'tasks',
-  description: 'Items of plan runs (one action for one customer)',
-  version: 0,
+  description: 'Chunks of plan runs: up to a few hundred customers each, with their outcomes',
+  version: 1,
   primaryKey: 'id',
   type: 'object',
   properties: {
-    id: key(300),
+    id: key(100),
     runId: key(),
     planId: key(),
     chunk: int(0, 10_000_000),
-    customerId: key(),
-    actionId: key(64),
+    customerIds: { type: 'array', items: { type: 'string', maxLength: 64 } },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          s: oneOf(['pending', 'done', 'skipped', 'failed', 'retry', 'waiting']),
+          r: { type: 'string', maxLength: 64 },
+          a: count,
+          n: epochMs,
+          e: { type: 'string', maxLength: 500 },
+          o: { type: 'string', maxLength: 64 },
+          g: int(0, 1),
+          m: int(0, 1),
+        },
+        required: ['s', 'a'],
+        additionalProperties: false,
+      },
+    },
     state: oneOf(TASK_STATES),
-    attempts: int(0, 1000),
     nextAttemptAt: epochMs,
-    result: jsonObject,
-    lastError: failure,
+    counts: {
+      type: 'object',
+      properties: { done: count, granted: count, sent: count, skipped: count, failed: count, retry: count, waiting: count },
+      required: ['done', 'granted', 'sent', 'skipped', 'failed', 'retry', 'waiting'],
+      additionalProperties: false,
+    },
     createdAt: epochMs,
     updatedAt: epochMs,
   },
-  required: ['id', 'runId', 'planId', 'chunk', 'customerId', 'actionId', 'state', 'attempts', 'nextAttemptAt', 'createdAt', 'updatedAt'],
-  // A run's progress by state; retries that are due; resuming a run chunk by chunk.
-  indexes: [['runId', 'state'], ['state', 'nextAttemptAt'], ['runId', 'chunk']],
+  required: ['id', 'runId', 'planId', 'chunk', 'customerIds', 'items', 'state', 'nextAttemptAt', 'counts', 'createdAt', 'updatedAt'],
+  // A run's chunks in order; chunks whose retry or wait is due.
+  indexes: [['runId', 'chunk'], ['state', 'nextAttemptAt'], ['runId', 'state']],
   additionalProperties: false,
 };
 
-export const taskMigrations: MigrationStrategies = {};
+/** v0 tasks were per item and never written by any release; an old one is dropped. */
+export const taskMigrations: MigrationStrategies = { 1: () => null };

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { CHANNELS } from '../customers/customer.ts';
+import { CampaignError } from '../errors/campaign-error.ts';
+import { readTimeOfDay } from '../time/instant.ts';
+import { validatePlanTime } from '../time/plan-time.ts';
+import type { PlanTimeSpec } from '../time/types.ts';
+
+/**
+ * An operation plan (运营计划): select an audience at the right time and run actions on it.
+ *
+ * Lifecycle: draft → scheduled (activated, waiting for its first fire) → active (has fired)
+ * ⇄ paused → completed (no fire left) | cancelled (ended by a person). See `plan-status.ts`.
+ */
+export const PLAN_STATUSES = ['draft', 'scheduled', 'active', 'paused', 'completed', 'cancelled'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+/**
+ * When the app was closed (or the machine asleep) across fire times: `fire-once` runs the
+ * latest missed occurrence once, now; `skip` runs none and waits for the next one. Either way
+ * the decision is logged.
+ */
+export const MISFIRE_POLICIES = ['fire-once', 'skip'] as const;
+export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number];
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+const hhmm = z.string().refine((v) => readTimeOfDay(v) !== null, 'expected a time HH:MM');
+
+export const grantActionSchema = z
+  .object({
+    id,
+    type: z.literal('grant'),
+    subject: z.object({ type: z.enum(['right', 'package']), id: z.string().min(1).max(64), version: z.number().int().min(1).optional() }).strict(),
+  })
+  .strict();
+
+const localizedText = z.object({ subject: z.string().max(200).optional(), body: z.string().min(1).max(10_000) }).strict();
+
+export const messageActionSchema = z
+  .object({
+    id,
+    type: z.literal('message'),
+    /** The customer channel: decides consent, the address used and the frequency cap. */
+    channel: z.enum(CHANNELS),
+    /** The configured delivery channel (webhook, SMTP, outbox) that carries it. */
+    via: z.string().min(1).max(64),
+    template: z.object({ 'zh-CN': localizedText.optional(), en: localizedText.optional() }).strict().refine((t) => t['zh-CN'] !== undefined || t.en !== undefined, 'needs a zh-CN or an en text'),
+  })
+  .strict();
+
+export const planActionSchema = z.discriminatedUnion('type', [grantActionSchema, messageActionSchema]);
+export type GrantAction = z.infer<typeof grantActionSchema>;
+export type MessageAction = z.infer<typeof messageActionSchema>;
+export type PlanAction = z.infer<typeof planActionSchema>;
+
+export const quietHoursSchema = z.object({ start: hhmm, end: hhmm }).strict();
+export type QuietHours = z.infer<typeof quietHoursSchema>;
+
+export const frequencyCapSchema = z.object({ max: z.number().int().min(1).max(1000), days: z.number().int().min(1).max(365) }).strict();
+export type FrequencyCap = z.infer<typeof frequencyCapSchema>;
+
+/** Per-plan limits; a missing field means the app's setting applies. */
+export const planLimitsSchema = z
+  .object({
+    /** No messages inside this window (store time); `null` = this plan has none. */
+    quietHours: quietHoursSchema.nullable().optional(),
+    /** Marketing messages per customer per channel across all plans; `null` = no cap for this plan. */
+    frequencyCap: frequencyCapSchema.nullable().optional(),
+    /** Items per second for this plan's runs (the downstream budgets still apply). */
+    maxRate: z.number().positive().max(100_000).optional(),
+    /** Tries per item before it is parked as failed. */
+    maxAttempts: z.number().int().min(1).max(20).optional(),
+  })
+  .strict();
+export type PlanLimits = z.infer<typeof planLimitsSchema>;
+
+export interface Plan {
+  id: string;
+  /** '' = chain-wide (published by HQ), else the store that owns it. */
+  storeId: string;
+  name: string;
+  description: string;
+  /** The marketing type (a plugin contribution), e.g. 'birthday', 'member-day'. */
+  marketingType: string;
+  /** The plugin that contributes the marketing type. */
+  pluginId: string;
+  status: PlanStatus;
+  audienceId: string;
+  time: PlanTimeSpec;
+  misfire: MisfirePolicy;
+  actions: PlanAction[];
+  limits: PlanLimits;
+  /** The marketing type's own settings (its plugin's config form). */
+  config: Record<string, unknown>;
+  /** Next instant the scheduler fires it; NEVER (see db) when none. */
+  nextFireAt: number;
+  /** When it was last activated (immediate and delayed executions count from it); 0 = never. */
+  activatedAt: number;
+  /** The last occurrence the scheduler fired; 0 = never. */
+  lastFiredAt: number;
+  /** Increased on every edit; runs record the version they ran. */
+  version: number;
+  source: 'local' | 'hq';
+  createdAt: number;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** What a person (or HQ, or a plugin's template) writes; the rest is kept by the app. */
+export const planInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().max(1000).default(''),
+    storeId: z.string().max(64).default(''),
+    marketingType: z.string().min(1).max(64).default('precise-audience'),
+    pluginId: z.string().min(1).max(100).default('campaign-desk.precise-audience'),
+    audienceId: z.string().min(1).max(64),
+    time: z.custom<PlanTimeSpec>((v) => typeof v === 'object' && v !== null, 'expected the time settings object'),
+    misfire: z.enum(MISFIRE_POLICIES).default('fire-once'),
+    actions: z.array(planActionSchema).min(1, 'a plan needs at least one action').max(10),
+    limits: planLimitsSchema.default({}),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+export type PlanInput = z.input<typeof planInputSchema>;
+export type ValidPlanInput = z.output<typeof planInputSchema>;
+
+/**
+ * Checks a plan as written; throws EN_PLAN_INVALID naming the first bad path (or the time
+ * model's own TM_ / PE_ error), so nothing half-valid is stored.
+ */
+export function validatePlanInput(value: unknown): ValidPlanInput {
+  const parsed = planInputSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CampaignError('EN_PLAN_INVALID', { path: issue?.path.join('.') ?? '', reason: issue?.message ?? 'invalid' });
+  }
+  const plan = parsed.data;
+  validatePlanTime(plan.time);
+  const ids = new Set<string>();
+  plan.actions.forEach((action, i) => {
+    if (ids.has(action.id)) throw new CampaignError('EN_PLAN_INVALID', { path: `actions.${i}.id`, reason: `duplicate action id "${action.id}"` });
+    ids.add(action.id);
+  });
+  return plan;
+}
