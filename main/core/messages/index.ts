@@ -1,0 +1,2 @@
+export * from './sms.ts';
+export * from './template.ts';
