@@ -1,0 +1,155 @@
+import type { MangoQuerySelector, RxCollection } from 'rxdb';
+import type { Clock } from '../../core/clock.ts';
+import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { Actor } from '../../core/rights/operation-record.ts';
+import { validatePlanInput, type Plan, type PlanStatus } from '../../core/plans/plan.ts';
+import { FIRING_STATUSES, nextPlanStatus, type PlanCommand } from '../../core/plans/plan-status.ts';
+import { firstPlanExecution, nextPlanExecution } from '../../core/time/execution-time.ts';
+import type { PlanDoc } from '../../db/schemas/plans.ts';
+import { NEVER } from '../../db/schemas/schema-fields.ts';
+import { actorLabel } from '../rights/rights-catalog.ts';
+
+export interface PlanFilter {
+  status?: PlanStatus[];
+  marketingType?: string;
+  text?: string;
+}
+
+/** Called after a plan changed in a way the scheduler or executor must see. */
+export type PlanListener = (plan: Plan, command: PlanCommand | 'create') => void;
+
+/**
+ * Plans: create, edit (a new version; a scheduled plan is rescheduled), and the lifecycle
+ * commands. `nextFireAt` is computed here on activate, edit and resume, and by the scheduler
+ * after each fire, so "what is due" is always one index range.
+ */
+export class PlanStore {
+  private readonly listeners = new Set<PlanListener>();
+
+  constructor(
+    private readonly plans: RxCollection<PlanDoc>,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
+
+  onChange(listener: PlanListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(plan: Plan, command: PlanCommand | 'create'): void {
+    for (const listener of this.listeners) listener(plan, command);
+  }
+
+  async list(filter: PlanFilter = {}): Promise<Plan[]> {
+    const selector: MangoQuerySelector<PlanDoc> = {};
+    if (filter.status && filter.status.length > 0) selector.status = { $in: filter.status };
+    if (filter.marketingType) selector.marketingType = filter.marketingType;
+    const docs = await this.plans.find({ selector, sort: [{ updatedAt: 'desc' }] }).exec();
+    const text = filter.text?.trim().toLowerCase();
+    return docs.map((d) => d.toMutableJSON() as Plan).filter((p) => !text || p.name.toLowerCase().includes(text) || p.id.includes(text));
+  }
+
+  async get(id: string): Promise<Plan> {
+    const doc = await this.plans.findOne(id).exec();
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    return doc.toMutableJSON() as Plan;
+  }
+
+  /** A new draft. The input is validated first, so a bad plan stores nothing. */
+  async create(input: unknown, actor: Actor): Promise<Plan> {
+    const valid = validatePlanInput(input);
+    const now = this.clock.now();
+    const plan: Plan = {
+      ...valid,
+      id: this.newId(),
+      status: 'draft',
+      nextFireAt: NEVER,
+      activatedAt: 0,
+      lastFiredAt: 0,
+      version: 1,
+      source: 'local',
+      createdAt: now,
+      updatedAt: now,
+      updatedBy: actorLabel(actor),
+    };
+    await this.plans.insert(plan);
+    this.emit(plan, 'create');
+    return plan;
+  }
+
+  /**
+   * Saves an edit of version `expectedVersion` as the next version. A scheduled or active
+   * plan is rescheduled from now; runs already started keep the version they started with.
+   */
+  async update(id: string, expectedVersion: number, input: unknown, actor: Actor): Promise<Plan> {
+    const valid = validatePlanInput(input);
+    const plan = await this.change(id, 'edit', actor, (current) => {
+      if (current.version !== expectedVersion) throw new CampaignError('EN_PLAN_CONFLICT', { id, expected: expectedVersion, actual: current.version });
+      const next: Plan = { ...current, ...valid, version: current.version + 1 };
+      if ((FIRING_STATUSES as readonly string[]).includes(next.status)) next.nextFireAt = this.firstFire(next, this.clock.now());
+      return next;
+    });
+    return plan;
+  }
+
+  /** Switches a draft on: it is scheduled from its execution time. Refused if it has none left. */
+  activate(id: string, actor: Actor): Promise<Plan> {
+    return this.change(id, 'activate', actor, (current) => {
+      const now = this.clock.now();
+      const activated = { ...current, activatedAt: now };
+      const first = this.firstFire(activated, now);
+      if (first === NEVER) throw new CampaignError('EN_PLAN_INVALID', { path: 'time.execution', reason: 'no execution time is left in the effective time' });
+      return { ...activated, nextFireAt: first };
+    });
+  }
+
+  /** A paused plan does not fire; fire times passed while paused are not caught up. */
+  pause(id: string, actor: Actor): Promise<Plan> {
+    return this.change(id, 'pause', actor, (current) => ({ ...current, nextFireAt: NEVER }));
+  }
+
+  resume(id: string, actor: Actor): Promise<Plan> {
+    return this.change(id, 'resume', actor, (current) => {
+      const now = this.clock.now();
+      // Fire times passed while paused are not caught up; a run-once plan that has not fired yet fires now.
+      const mode = current.time.execution.mode;
+      const pending = current.lastFiredAt === 0 && (mode === 'immediate' || mode === 'delayed');
+      const nextFireAt = pending ? this.firstFire(current, now) : (nextPlanExecution(current.time, now - 1, { activatedAt: current.activatedAt }) ?? NEVER);
+      return { ...current, nextFireAt, status: nextFireAt === NEVER ? 'completed' : current.lastFiredAt > 0 ? 'active' : 'scheduled' };
+    });
+  }
+
+  cancel(id: string, actor: Actor): Promise<Plan> {
+    return this.change(id, 'cancel', actor, (current) => ({ ...current, nextFireAt: NEVER }));
+  }
+
+  /** A new draft with the same settings. */
+  async duplicate(id: string, actor: Actor, suffix = ' (copy)'): Promise<Plan> {
+    const source = await this.get(id);
+    const { name, description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config } = source;
+    return this.create({ name: `${name}${suffix}`.slice(0, 100), description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config }, actor);
+  }
+
+  private firstFire(plan: Plan, now: number): number {
+    const activatedAt = plan.activatedAt > 0 ? plan.activatedAt : now;
+    // A run-once plan that already fired has nothing left; others continue from now.
+    const next = plan.lastFiredAt > 0 ? nextPlanExecution(plan.time, now, { activatedAt }) : firstPlanExecution(plan.time, activatedAt);
+    const due = next !== null && next < now && plan.lastFiredAt === 0 ? now : next;
+    return due ?? NEVER;
+  }
+
+  private async change(id: string, command: PlanCommand, actor: Actor, apply: (current: Plan) => Plan): Promise<Plan> {
+    const doc = await this.plans.findOne(id).exec();
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    // incrementalModify re-applies the change on the newest state if another write came first.
+    const updated = await doc.incrementalModify((data) => {
+      const current = data as Plan;
+      const next = apply({ ...current, status: nextPlanStatus(id, current.status, command) });
+      return { ...next, updatedAt: this.clock.now(), updatedBy: actorLabel(actor) } as PlanDoc;
+    });
+    const plan = updated.toMutableJSON() as Plan;
+    this.emit(plan, command);
+    return plan;
+  }
+}
