@@ -2,7 +2,6 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import { openSchedulerTest, planInput, staff } from './test-scheduler.ts';
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 async function setup(start: number) {
   const t = await openSchedulerTest(start);
