@@ -1,10 +1,12 @@
 // Real time, real sockets: the adaptive throttle against an HTTP gateway on 127.0.0.1 that
-// accepts 300 requests per second and answers 429 above that.
+// accepts 200 requests per second and answers 429 above that. (200, not more: client and
+// gateway share this process, and on a loaded 2-core machine it cannot send much faster
+// than ~300/s; the benchmark measures higher rates.)
 import { gatewayAgent, sendItem, startLoopbackGateway } from './loopback-gateway.ts';
 import { Throttle } from './throttle.ts';
 import { realTimer } from './timer.ts';
 
-const CAPACITY = 300;
+const CAPACITY = 200;
 const RUN_MS = 5000;
 
 it('settles near the gateway capacity from 1000/s and delivers every item exactly once', async () => {

@@ -349,6 +349,29 @@ describe('Throttle adaptation (AIMD)', () => {
     expect(throttle.snapshot().currentRate).toBe(90);
   });
 
+  it('does not climb while the permits go out slower than the rate (here: one in flight, 20 ms each)', async () => {
+    const timer = new FakeTimer(T0);
+    const throttle = new Throttle('t', { maxRate: 100, maxInFlight: 1 }, timer);
+    const [p] = await take(throttle, timer, 1);
+    p!.done({ kind: 'overload' });
+    const stop = new AbortController();
+    const worker = async () => {
+      for (;;) {
+        const permit = await throttle.acquire(stop.signal).catch(() => undefined);
+        if (!permit) return;
+        await timer.sleep(20);
+        permit.done({ kind: 'ok', latencyMs: 20 });
+      }
+    };
+    const workers = [worker(), worker(), worker()];
+    await timer.advance(5000);
+    stop.abort(new Error('stop'));
+    await timer.advance(100);
+    await Promise.all(workers);
+    expect(throttle.snapshot().okCount).toBeGreaterThan(200);
+    expect(throttle.snapshot().currentRate).toBe(90);
+  });
+
   it('never goes below the floor: default max(1, maxRate/100), or the minRate given', async () => {
     for (const [settings, floor] of [
       [{ maxRate: 500 }, 5],

@@ -36,7 +36,8 @@
  *   the cut is the gentle x0.9, so the sawtooth stays between 90% and 100% of capacity.
  *   With fewer than {@link AIMD.minSamples} replies in the round trip the share is not
  *   trusted and the cut is x0.9.
- * - Increase, on `ok` while there is demand (callers were waiting for the rate): additive,
+ * - Increase, on `ok` while there is demand (callers were waiting for the rate) and the
+ *   permits actually go out at (90% of) the current rate: additive,
  *   {@link AIMD.increasePerSecond} x `maxRate` per second of healthy operation (5%: from the
  *   floor back to the maximum in about 20 s), never above `maxRate`.
  * - `error` (a 400, a refused address) is neutral: it says nothing about load.
@@ -145,6 +146,10 @@ export const AIMD = {
 
 /** Weight of a new `ok` latency in the moving mean. */
 const LATENCY_WEIGHT = 0.1;
+/** Weight of a new gap between permits in the moving mean (about the last 20 permits). */
+const GAP_WEIGHT = 0.05;
+/** The rate grows only while the permits actually go out at least this share of it. */
+const ACHIEVED_SHARE = 0.9;
 
 interface Waiter {
   resolve: (permit: Permit) => void;
@@ -227,6 +232,9 @@ export class Throttle {
   private timeoutCount = 0;
   private errorCount = 0;
   private latency: number | null = null;
+  private lastIssueAt: number | undefined;
+  /** Moving mean of the time between permits (ms); 0 before the second. */
+  private meanGap = 0;
   private lastAdjustment: Adjustment | undefined;
   private readonly listeners = new Set<(a: Adjustment) => void>();
   private readonly signals = new Map<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
@@ -437,13 +445,26 @@ export class Throttle {
   private increase(now: number, limited: boolean): Adjustment | undefined {
     const elapsed = Math.min(1000, Math.max(0, now - this.lastIncreaseAt));
     this.lastIncreaseAt = now;
-    if (limited && this.rate < this.settings.maxRate) {
+    // Only a rate that is actually being sent has been shown healthy: when permits go out
+    // slower than the rate (a busy event loop, late timers), raising it would only build a
+    // burst for later.
+    const achieved = this.meanGap > 0 ? 1000 / this.meanGap : Number.POSITIVE_INFINITY;
+    if (limited && achieved >= this.rate * ACHIEVED_SHARE && this.rate < this.settings.maxRate) {
       this.rate = Math.min(this.settings.maxRate, this.rate + (AIMD.increasePerSecond * this.settings.maxRate * elapsed) / 1000);
     }
     if (now - this.reported.at < AIMD.recoverReportMs || this.rate <= this.reported.rate) return undefined;
     const adjustment: Adjustment = { name: this.name, at: now, from: this.reported.rate, to: this.rate, reason: 'recover' };
     this.reported = { at: now, rate: this.rate };
     return adjustment;
+  }
+
+  /** Keeps the moving mean of the time between permits (the rate actually sent). */
+  private meterIssue(now: number): void {
+    if (this.lastIssueAt !== undefined) {
+      const gap = Math.min(now - this.lastIssueAt, 60_000);
+      this.meanGap = this.meanGap === 0 ? gap : this.meanGap + GAP_WEIGHT * (gap - this.meanGap);
+    }
+    this.lastIssueAt = now;
   }
 
   private emit(adjustment: Adjustment): void {
@@ -469,6 +490,7 @@ export class Throttle {
       this.inFlight++;
       this.unwatch(waiter);
       const issue: Issue = { epoch: this.epoch, limited: this.waitingCount > 0 || now > waiter.enqueuedAt };
+      this.meterIssue(now);
       waiter.resolve(new ThrottlePermit(now, (feedback) => this.settle(issue, feedback)));
     }
     this.disarm();
