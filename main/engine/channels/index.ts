@@ -1,0 +1,5 @@
+export * from './channel.ts';
+export * from './create-channel.ts';
+export * from './email-channel.ts';
+export * from './outbox-channel.ts';
+export * from './webhook-channel.ts';
