@@ -27,15 +27,19 @@
  *   trip, i.e. only for an item that was started after the previous decrease (the replies to
  *   items sent at the old rate say nothing about the new one) and at least
  *   {@link AIMD.coolDownMs} after it. So a burst of 429s from one overload cuts the rate
- *   once, not down to the floor. The cut is multiplicative: by the share of items of this
- *   round trip that were refused (if a downstream accepts C of the R/s we send, the share is
- *   1 - C/R, and R x (1 - share) = C), bounded to [{@link AIMD.deepestCut},
- *   {@link AIMD.gentlestCut}], as DCTCP scales its cut by the share of marked packets. Far
- *   above capacity (1000/s sent to a 150/s gateway) the rate gets there in a few round trips
- *   instead of the ~18 that a fixed x0.9 needs, wasting fewer requests on 429s; near capacity
- *   the cut is the gentle x0.9, so the sawtooth stays between 90% and 100% of capacity.
- *   With fewer than {@link AIMD.minSamples} replies in the round trip the share is not
- *   trusted and the cut is x0.9.
+ *   once, not down to the floor. The cut is multiplicative: by the refused share of the
+ *   replies received so far for items sent since the previous cut (if a downstream accepts C
+ *   of the R/s we send, the share is 1 - C/R, and R x (1 - share) = C), bounded to
+ *   [{@link AIMD.deepestCut}, {@link AIMD.gentlestCut}], as DCTCP scales its cut by the share
+ *   of marked packets. Far above capacity (1000/s sent to a 150/s gateway) the rate gets
+ *   there in 3-4 cuts instead of the ~18 that a fixed x0.9 needs, wasting fewer requests on
+ *   429s; near capacity the share is small and the cut is the gentle x0.9, so the sawtooth
+ *   stays close to capacity (simulated: 145-161/s around 150/s, 2% refused). With fewer than
+ *   {@link AIMD.minSamples} such replies the share is not trusted and the cut is x0.9 (a
+ *   plain AIMD: long round trips with few items in flight).
+ *   Measured (bench/throttle-compare.ts, loopback gateway of 150/s, from 1000/s): the
+ *   accepted rate holds within 10% of capacity after ~1.4 s, with ~7% of requests refused
+ *   over 10 s; a fixed 1000/s limiter has 85% refused.
  * - Increase, on `ok` while there is demand (callers were waiting for the rate) and the
  *   permits actually go out at (90% of) the current rate: additive,
  *   {@link AIMD.increasePerSecond} x `maxRate` per second of healthy operation (5%: from the
