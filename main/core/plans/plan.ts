@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../customers/customer.ts';
 import { CampaignError } from '../errors/campaign-error.ts';
+import { parseTemplate, templateVariables, validateTemplate } from '../messages/template.ts';
 import { readTimeOfDay } from '../time/instant.ts';
 import { validatePlanTime } from '../time/plan-time.ts';
 import type { PlanTimeSpec } from '../time/types.ts';
@@ -46,6 +47,9 @@ export const messageActionSchema = z
     template: z.object({ 'zh-CN': localizedText.optional(), en: localizedText.optional() }).strict().refine((t) => t['zh-CN'] !== undefined || t.en !== undefined, 'needs a zh-CN or an en text'),
   })
   .strict();
+
+/** Template variables filled from the grant of the same item. */
+const GRANT_VARIABLES = ['couponCode', 'expiry', 'rightName'] as const;
 
 export const planActionSchema = z.discriminatedUnion('type', [grantActionSchema, messageActionSchema]);
 export type GrantAction = z.infer<typeof grantActionSchema>;
@@ -137,9 +141,18 @@ export function validatePlanInput(value: unknown): ValidPlanInput {
   const plan = parsed.data;
   validatePlanTime(plan.time);
   const ids = new Set<string>();
+  const grants = plan.actions.some((a) => a.type === 'grant');
   plan.actions.forEach((action, i) => {
     if (ids.has(action.id)) throw new CampaignError('EN_PLAN_INVALID', { path: `actions.${i}.id`, reason: `duplicate action id "${action.id}"` });
     ids.add(action.id);
+    if (action.type !== 'message') return;
+    const template = { id: action.id, name: plan.name, channel: action.channel, locales: action.template };
+    const [problem] = validateTemplate(template);
+    if (problem) throw problem;
+    // Rights' values exist only when the plan grants something.
+    const parts = Object.values(action.template).flatMap((t) => [t.subject ?? '', t.body]).map((text) => templateVariables(parseTemplate(text)));
+    const needsGrant = parts.flat().find((v) => (GRANT_VARIABLES as readonly string[]).includes(v));
+    if (needsGrant && !grants) throw new CampaignError('EN_PLAN_INVALID', { path: `actions.${i}.template`, reason: `{{${needsGrant}}} needs a grant action in the plan` });
   });
   return plan;
 }

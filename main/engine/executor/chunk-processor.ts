@@ -1,0 +1,386 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../core/clock.ts';
+import type { Channel } from '../../core/customers/customer.ts';
+import { CampaignError } from '../../core/errors/campaign-error.ts';
+import { renderMessage, type MessageTemplate } from '../../core/messages/template.ts';
+import { withinFrequencyCap } from '../../core/plans/frequency-cap.ts';
+import type { GrantAction, MessageAction } from '../../core/plans/plan.ts';
+import { quietUntil } from '../../core/plans/quiet-hours.ts';
+import { retryDelay } from '../../core/plans/retry.ts';
+import { summarizeItems, type ItemOutcome, type Run, type Task } from '../../core/plans/run.ts';
+import { formatCode } from '../../core/rights/coupon-code.ts';
+import type { Grant } from '../../core/rights/grant.ts';
+import type { Actor, OperationRecord } from '../../core/rights/operation-record.ts';
+import { formatInstant } from '../../core/time/instant.ts';
+import type { CustomerDoc } from '../../db/schemas/customers.ts';
+import type { MessageDoc } from '../../db/schemas/messages.ts';
+import { toRecordDoc } from '../../db/schemas/operation-records.ts';
+import { NEVER } from '../../db/schemas/schema-fields.ts';
+import type { AppCollections } from '../../db/collections.ts';
+import { classifySendError, type MessageChannel, type OutgoingMessage } from '../channels/channel.ts';
+import { DocStore } from '../rights/doc-store.ts';
+import { MAX_BATCH, type BundleOutcome, type GrantRequest, type RightsLedger } from '../rights/rights-ledger.ts';
+import type { Feedback, Throttle, ThrottleRegistry } from '../throttle/index.ts';
+import type { EngineSettings } from './engine-settings.ts';
+
+/** Customers have no language field yet: messages are written in the store's language. */
+const DEFAULT_LOCALE = 'zh-CN';
+
+/** A plugin's say on customers (marketing type eligibility): a reason to skip, or null. */
+export type EligibilityHook = (run: Run, customers: readonly CustomerDoc[]) => Promise<ReadonlyMap<string, string | null>>;
+
+export interface ChannelLookup {
+  get(id: string): MessageChannel | undefined;
+}
+
+export interface ChunkDeps {
+  collections: Pick<AppCollections, 'customers' | 'messages' | 'operationRecords'>;
+  ledger: RightsLedger;
+  channels: ChannelLookup;
+  throttles: ThrottleRegistry;
+  clock: Clock;
+  random: () => number;
+  eligibility?: EligibilityHook;
+  /** Reports items finished one by one (live progress). */
+  onItem?: (runId: string) => void;
+}
+
+/** The idempotency key of one action for one customer in one occurrence. */
+export function itemKey(planId: string, occurrence: string, customerId: string, actionId: string): string {
+  return createHash('sha256').update(JSON.stringify([planId, occurrence, customerId, actionId])).digest('hex').slice(0, 40);
+}
+
+export function messageIdFor(planId: string, occurrence: string, customerId: string, actionId: string): string {
+  return `M${itemKey(planId, occurrence, customerId, actionId)}`;
+}
+
+/** The customer's address on a channel; wechat and app reach members by their id. */
+function addressOf(customer: CustomerDoc, channel: Channel): string | undefined {
+  switch (channel) {
+    case 'sms':
+      return customer.phone || undefined;
+    case 'email':
+      return customer.email || undefined;
+    default:
+      return customer.externalId;
+  }
+}
+
+interface Work {
+  index: number;
+  customerId: string;
+  occurrence: string;
+  item: ItemOutcome;
+  customer: CustomerDoc;
+  /** Messages still to send (not sent before, not blocked). */
+  sends: MessageAction[];
+  /** Why a message was not sent (consent, address, cap), if one was blocked. */
+  blocked: string | null;
+  grants: Grant[];
+  failure: { code: string; message: string; retryAfterMs?: number; retryable: boolean } | null;
+  /** Provider ids of the messages sent, by action id. */
+  sent: Map<string, string>;
+}
+
+/**
+ * Load and execute one chunk of a run. Load: the chunk's customers, then per item consent,
+ * address, frequency cap, quiet hours and the marketing type's eligibility. Execute: reserve
+ * the rights, send the messages through the channel's throttle, commit the rights of items
+ * whose messages went out (or had none to send), release those of items that failed for
+ * good. Every step is idempotent by (plan, occurrence, customer, action), so a chunk cut short
+ * by a crash or a pause is simply processed again. Returns the chunk with its new outcomes
+ * (not yet saved).
+ */
+export class ChunkProcessor {
+  private readonly messages: DocStore<MessageDoc>;
+
+  constructor(private readonly deps: ChunkDeps) {
+    this.messages = new DocStore(deps.collections.messages);
+  }
+
+  async process(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
+    const now = this.deps.clock.now();
+    const actor: Actor = { type: 'plan', id: run.planId };
+    const items = task.items.map((item) => ({ ...item }));
+    const dueIdx = items.flatMap((item, i) => (item.s === 'pending' || ((item.s === 'retry' || item.s === 'waiting') && (item.n ?? 0) <= now) ? [i] : []));
+    if (dueIdx.length === 0) return this.finish(task, items);
+
+    const grantActions = run.plan.actions.filter((a): a is GrantAction => a.type === 'grant');
+    const messageActions = run.plan.actions.filter((a): a is MessageAction => a.type === 'message');
+    const zone = run.plan.time.timeZone;
+    const limits = run.plan.limits;
+    const quiet = limits.quietHours === undefined ? settings.quietHours : limits.quietHours;
+    const cap = limits.frequencyCap === undefined ? settings.frequencyCap : limits.frequencyCap;
+    const policy = { ...settings.retry, ...(limits.maxAttempts ? { maxAttempts: limits.maxAttempts } : {}) };
+
+    // ---- Load
+    const ids = dueIdx.map((i) => task.customerIds[i] as string);
+    const found = await this.deps.collections.customers.findByIds(ids).exec();
+    const customers = new Map<string, CustomerDoc>();
+    for (const [id, doc] of found) customers.set(id, doc.toMutableJSON() as CustomerDoc);
+    const verdicts = this.deps.eligibility ? await this.deps.eligibility(run, [...customers.values()]) : new Map<string, string | null>();
+    const quietEnd = messageActions.length > 0 ? quietUntil(quiet, now, zone) : null;
+
+    const work: Work[] = [];
+    for (const i of dueIdx) {
+      const item = items[i] as ItemOutcome;
+      const customerId = task.customerIds[i] as string;
+      const customer = customers.get(customerId);
+      if (!customer) {
+        items[i] = { ...item, s: 'skipped', r: 'not-found' };
+        continue;
+      }
+      const verdict = verdicts.get(customerId);
+      if (verdict) {
+        items[i] = { ...item, s: 'skipped', r: 'not-eligible', e: verdict.slice(0, 500) };
+        continue;
+      }
+      const occurrence = item.o ?? run.occurrence;
+      let blocked: string | null = null;
+      const sends: MessageAction[] = [];
+      if (item.m !== 1) {
+        for (const action of messageActions) {
+          if (customer.consent?.[action.channel] !== true) blocked = 'consent';
+          else if (!addressOf(customer, action.channel)) blocked = 'no-address';
+          else sends.push(action);
+        }
+      }
+      if (sends.length > 0 && quietEnd !== null) {
+        items[i] = { ...item, s: 'waiting', r: 'quiet-hours', n: quietEnd };
+        continue;
+      }
+      work.push({ index: i, customerId, occurrence, item, customer, sends, blocked, grants: [], failure: null, sent: new Map() });
+    }
+
+    // Frequency caps: messages already sent to these customers on the channel, by any plan.
+    if (cap && work.some((w) => w.sends.length > 0)) await this.applyFrequencyCap(run, work, cap, now);
+
+    for (const w of work) {
+      if (grantActions.length === 0 && w.sends.length === 0) items[w.index] = { ...w.item, s: 'skipped', r: w.blocked ?? 'not-eligible' };
+    }
+    let live = work.filter((w) => grantActions.length > 0 || w.sends.length > 0);
+
+    // ---- Execute: grant the rights (reserve and commit in one ledger step: the message names
+    // the coupon and its expiry), then send the messages.
+    if (grantActions.length > 0 && live.length > 0) live = await this.grant(run, live, grantActions, actor, items);
+    if (signal.aborted) {
+      if (grantActions.length > 0) for (const w of live) items[w.index] = { ...w.item, g: 1 };
+      return this.finish(task, items);
+    }
+    await this.send(run, live, signal, zone, settings.concurrency);
+
+    const sentDocs: MessageDoc[] = [];
+    const failedDocs: MessageDoc[] = [];
+    for (const w of live) {
+      const granted: Partial<ItemOutcome> = grantActions.length > 0 ? { g: 1 } : {};
+      if (w.failure) {
+        const attempts = w.item.a + 1;
+        const delay = w.failure.retryable ? retryDelay(policy, attempts, this.deps.random(), w.failure.retryAfterMs ?? 0) : null;
+        const error = w.failure.message.slice(0, 500);
+        if (delay !== null) items[w.index] = { ...w.item, ...granted, s: 'retry', a: attempts, n: now + delay, r: 'send-error', e: error };
+        else {
+          items[w.index] = { ...w.item, ...granted, s: 'failed', a: attempts, r: 'send-error', e: error };
+          for (const action of w.sends) if (!w.sent.has(action.id)) failedDocs.push(this.messageDoc(run, w, action, 'failed', now, '', w.failure));
+        }
+        for (const action of w.sends) if (w.sent.has(action.id)) sentDocs.push(this.messageDoc(run, w, action, 'sent', now, w.sent.get(action.id) ?? '', null));
+        continue;
+      }
+      // Paused or cancelled before all its messages went: it stays pending (its rights are granted).
+      if (w.sent.size < w.sends.length) {
+        items[w.index] = { ...w.item, ...granted };
+        for (const action of w.sends) if (w.sent.has(action.id)) sentDocs.push(this.messageDoc(run, w, action, 'sent', now, w.sent.get(action.id) ?? '', null));
+        continue;
+      }
+      for (const action of w.sends) sentDocs.push(this.messageDoc(run, w, action, 'sent', now, w.sent.get(action.id) ?? '', null));
+      const next: ItemOutcome = { ...w.item, ...granted, s: 'done', a: w.item.a + 1 };
+      delete next.e;
+      delete next.n;
+      if (w.sends.length > 0 || w.item.m === 1) next.m = 1;
+      if (w.blocked) next.r = w.blocked;
+      else delete next.r;
+      items[w.index] = next;
+    }
+    await this.recordMessages(sentDocs, failedDocs, actor);
+    return this.finish(task, items);
+  }
+
+  private finish(task: Task, items: ItemOutcome[]): Task {
+    const { counts, state, nextAttemptAt } = summarizeItems(items, NEVER);
+    return { ...task, items, counts, state, nextAttemptAt };
+  }
+
+  private async applyFrequencyCap(run: Run, work: Work[], cap: { max: number; days: number }, now: number): Promise<void> {
+    for (const w of work) {
+      if (w.sends.length === 0) continue;
+      const history = await this.messages.findEqual('customerId', w.customerId);
+      w.sends = w.sends.filter((action) => {
+        const own = messageIdFor(run.planId, w.occurrence, w.customerId, action.id);
+        const sentAt = history.filter((m) => m.channel === action.channel && m.state === 'sent' && m.id !== own).map((m) => m.sentAt);
+        if (withinFrequencyCap(cap, sentAt, now)) return true;
+        w.blocked = 'frequency-cap';
+        return false;
+      });
+    }
+  }
+
+  /**
+   * Grants the rights of every item (the ledger finds those granted before by their key, so a
+   * resumed chunk grants nothing twice). Items whose rights cannot be had are skipped (stock,
+   * per-customer cap) or failed; the rest go on to their messages.
+   */
+  private async grant(run: Run, work: Work[], actions: GrantAction[], actor: Actor, items: ItemOutcome[]): Promise<Work[]> {
+    const requests: GrantRequest[] = [];
+    for (const w of work) {
+      for (const action of actions) {
+        const subject = { type: action.subject.type, id: action.subject.id, ...(action.subject.version ? { version: action.subject.version } : {}) };
+        requests.push({ key: { planId: run.planId, occurrence: w.occurrence, customerId: w.customerId, actionId: action.id }, subject, runId: run.id });
+      }
+    }
+    const outcomes: BundleOutcome[] = [];
+    for (let i = 0; i < requests.length; i += MAX_BATCH) outcomes.push(...(await this.deps.ledger.grant(requests.slice(i, i + MAX_BATCH), actor)));
+    const kept: Work[] = [];
+    work.forEach((w, n) => {
+      const mine = outcomes.slice(n * actions.length, (n + 1) * actions.length);
+      const failed = mine.find((o): o is Extract<BundleOutcome, { ok: false }> => !o.ok);
+      for (const o of mine) if (o.ok) w.grants.push(...o.grants);
+      if (!failed) {
+        kept.push(w);
+        return;
+      }
+      const reason = failed.error.code === 'RT_OUT_OF_STOCK' ? 'out-of-stock' : failed.error.code === 'RT_CUSTOMER_CAP' ? 'customer-cap' : 'rights-error';
+      const partly: Partial<ItemOutcome> = w.grants.length > 0 ? { g: 1 } : {};
+      items[w.index] = { ...w.item, ...partly, s: reason === 'rights-error' ? 'failed' : 'skipped', r: reason, e: failed.error.message.slice(0, 500) };
+    });
+    return kept;
+  }
+
+  private async send(run: Run, work: Work[], signal: AbortSignal, zone: string, concurrencyLimit: number): Promise<void> {
+    const jobs: { w: Work; action: MessageAction }[] = [];
+    for (const w of work) for (const action of w.sends) jobs.push({ w, action });
+    if (jobs.length === 0) return;
+    const planThrottle = run.plan.limits.maxRate ? this.deps.throttles.get(`plan:${run.planId}`) : null;
+    if (planThrottle && run.plan.limits.maxRate) planThrottle.configure({ maxRate: run.plan.limits.maxRate, adaptive: false });
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length && !signal.aborted) {
+        const job = jobs[next++];
+        if (!job) break;
+        await this.sendOne(run, job.w, job.action, signal, zone, planThrottle);
+        this.deps.onItem?.(run.id);
+      }
+    };
+    const concurrency = Math.max(1, Math.min(jobs.length, concurrencyLimit));
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  private async sendOne(run: Run, w: Work, action: MessageAction, signal: AbortSignal, zone: string, planThrottle: Throttle | null): Promise<void> {
+    if (w.failure) return;
+    const channel = this.deps.channels.get(action.via);
+    if (!channel) {
+      w.failure = { code: 'EN_CHANNEL_UNKNOWN', message: new CampaignError('EN_CHANNEL_UNKNOWN', { via: action.via, actionId: action.id }).message, retryable: false };
+      return;
+    }
+    const id = messageIdFor(run.planId, w.occurrence, w.customerId, action.id);
+    // Sent before a crash (the chunk was not saved): do not send again.
+    const existing = (await this.messages.byIds([id])).get(id);
+    if (existing?.state === 'sent') {
+      this.markSent(w, action, existing.providerMessageId);
+      return;
+    }
+    let message: OutgoingMessage;
+    try {
+      message = this.render(run, w, action, id, zone);
+    } catch (error) {
+      const e = error instanceof CampaignError ? error : new CampaignError('SYS_INTERNAL', {}, { cause: error });
+      w.failure = { code: e.code, message: e.message, retryable: false };
+      return;
+    }
+    let planPermit: { done(f: Feedback): void } | null = null;
+    let permit: { done(f: Feedback): void };
+    const started = performance.now();
+    try {
+      planPermit = planThrottle ? await planThrottle.acquire(signal) : null;
+      permit = await this.deps.throttles.get(channel.downstream).acquire(signal);
+    } catch {
+      planPermit?.done({ kind: 'error' });
+      return; // aborted (pause/cancel): the item stays as it was
+    }
+    try {
+      const result = await channel.send(message, signal);
+      permit.done({ kind: 'ok', latencyMs: performance.now() - started });
+      this.markSent(w, action, result.providerMessageId);
+    } catch (error) {
+      const c = classifySendError(error);
+      if (c.error.code === 'CH_CANCELLED' && signal.aborted) {
+        permit.done({ kind: 'error' });
+        return;
+      }
+      permit.done(c.overload ? (c.error.code === 'CH_TIMEOUT' ? { kind: 'timeout' } : { kind: 'overload', ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) }) : { kind: 'error' });
+      w.failure = { code: c.error.code, message: c.error.message, retryable: c.retryable, ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) };
+    } finally {
+      planPermit?.done({ kind: 'ok', latencyMs: 0 });
+    }
+  }
+
+  private markSent(w: Work, action: MessageAction, providerId: string): void {
+    w.sent.set(action.id, providerId);
+  }
+
+  private render(run: Run, w: Work, action: MessageAction, id: string, zone: string): OutgoingMessage {
+    const template: MessageTemplate = { id: action.id, name: run.plan.name, channel: action.channel, locales: action.template };
+    const grant = w.grants.find((g) => g.code) ?? w.grants[0];
+    const values: Record<string, string> = { name: w.customer.name, points: String(w.customer.points ?? 0), store: w.customer.storeId, planName: run.plan.name };
+    if (grant) {
+      values.rightName = grant.rightName;
+      if (grant.code) values.couponCode = formatCode(grant.code);
+      if (grant.expiresAt !== null) values.expiry = formatInstant(grant.expiresAt, zone).slice(0, 10);
+    }
+    const locale = DEFAULT_LOCALE;
+    const rendered = renderMessage(template, locale, values);
+    const to: OutgoingMessage['to'] = { name: w.customer.name };
+    if (w.customer.phone) to.phone = w.customer.phone;
+    if (w.customer.email) to.email = w.customer.email;
+    return { id, channel: action.channel, customerId: w.customerId, storeId: w.customer.storeId, planId: run.planId, runId: run.id, to, locale: rendered.locale, subject: rendered.subject, body: rendered.body };
+  }
+
+  private messageDoc(run: Run, w: Work, action: MessageAction, state: 'sent' | 'failed', now: number, providerId: string, failure: Work['failure']): MessageDoc {
+    const id = messageIdFor(run.planId, w.occurrence, w.customerId, action.id);
+    let subject = '';
+    let body = '';
+    let locale: string = DEFAULT_LOCALE;
+    try {
+      const m = this.render(run, w, action, id, run.plan.time.timeZone);
+      subject = m.subject;
+      body = m.body;
+      locale = m.locale;
+    } catch {
+      // A template that does not render is the failure itself; the message keeps no text.
+    }
+    const doc: MessageDoc = {
+      id, customerId: w.customerId, storeId: w.customer.storeId, planId: run.planId, runId: run.id, channel: action.channel, templateId: action.id,
+      locale, subject: subject.slice(0, 200), body: body.slice(0, 10_000), state, attempts: w.item.a + 1, nextAttemptAt: NEVER, sentAt: state === 'sent' ? now : 0,
+      providerMessageId: providerId.slice(0, 200), createdAt: now, updatedAt: now,
+    };
+    if (failure) doc.lastError = { code: failure.code, message: failure.message.slice(0, 2000), at: now };
+    return doc;
+  }
+
+  private async recordMessages(sent: MessageDoc[], failed: MessageDoc[], actor: Actor): Promise<void> {
+    if (sent.length + failed.length === 0) return;
+    const existing = await this.messages.byIds([...sent, ...failed].map((m) => m.id));
+    // A message sent earlier keeps its first record; a failed one may be sent by a later retry.
+    const fresh = sent.filter((m) => existing.get(m.id)?.state !== 'sent');
+    const writes = [...fresh, ...failed.filter((m) => existing.get(m.id)?.state !== 'sent')].map((m) => ({ ...m, createdAt: existing.get(m.id)?.createdAt ?? m.createdAt }));
+    if (writes.length > 0) await this.deps.collections.messages.bulkUpsert(writes);
+    const records: OperationRecord[] = fresh.map((m) => ({
+      id: `${m.id}.sent`, type: 'message-sent', at: m.sentAt, customerId: m.customerId, grantId: null, code: null, rightId: null, rightVersion: null,
+      rightName: null, rightKind: null, packageId: null, packageVersion: null, planId: m.planId, runId: m.runId, occurrence: null,
+      fromState: null, toState: null, actor, reason: m.channel, pointsDelta: 0, growthDelta: 0, corrects: null,
+    }));
+    if (records.length > 0) {
+      const result = await this.deps.collections.operationRecords.bulkInsert(records.map(toRecordDoc));
+      const real = result.error.filter((e) => e.status !== 409);
+      if (real.length > 0) throw new CampaignError('SYS_INTERNAL', { reason: `writing message records failed: ${JSON.stringify(real[0]).slice(0, 300)}` });
+    }
+  }
+}
