@@ -111,6 +111,7 @@ describe('Throttle spacing', () => {
     const first = throttle.acquire().then(() => (times.first = timer.now()));
     const second = throttle.acquire(controller.signal);
     const third = throttle.acquire().then(() => (times.third = timer.now()));
+    await timer.advance(0); // permits are handed out from the event loop
     expect(throttle.snapshot().waiting).toBe(2);
     controller.abort(new Error('run cancelled'));
     await expect(second).rejects.toThrow('run cancelled');
@@ -129,6 +130,7 @@ describe('Throttle spacing', () => {
     const served = throttle.acquire(run.signal);
     const queued = Array.from({ length: 1000 }, () => throttle.acquire(run.signal));
     const other = throttle.acquire();
+    await timer.advance(0);
     expect(throttle.snapshot().waiting).toBe(1001);
     run.abort(new Error('run cancelled'));
     for (const q of queued) await expect(q).rejects.toThrow('run cancelled');

@@ -175,10 +175,10 @@ function defaultMinRate(maxRate: number): number {
 }
 
 /**
- * How late (ms) a wake-up may be and still keep the schedule (the permits due meanwhile go at
- * once) instead of restarting it from now. Timers fire a millisecond or more late; keeping
- * the schedule keeps the average rate exact, and the bound (about one interval) keeps the
- * catch-up from turning into a burst.
+ * How much lateness (ms) of a wake-up is made up for (the permits due meanwhile go at once)
+ * instead of lost. Timers fire a millisecond or more late, more on a busy machine; making it
+ * up keeps the average rate exact, and the bound (about one interval) keeps the catch-up
+ * from turning into a burst.
  */
 function lateTolerance(intervalMs: number): number {
   return Math.min(25, Math.max(4, intervalMs));
@@ -221,6 +221,7 @@ export class Throttle {
   private lastSlot = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
   private wake: { at: number; controller: AbortController } | undefined;
+  private pumpQueued = false;
 
   /** Incremented by each decrease: replies to permits of older epochs are stale. */
   private epoch = 0;
@@ -272,7 +273,7 @@ export class Throttle {
       if (signal) this.watch(signal, waiter);
       this.queue.push(waiter);
       this.waitingCount++;
-      this.pump();
+      this.schedulePump();
     });
   }
 
@@ -293,7 +294,7 @@ export class Throttle {
           w.reject(signal.reason);
         }
         this.compact();
-        this.pump();
+        this.schedulePump();
       };
       group = { waiters, onAbort };
       this.signals.set(signal, group);
@@ -336,7 +337,7 @@ export class Throttle {
     const now = this.timer.now();
     this.lastIncreaseAt = now;
     this.reported = { at: now, rate: this.rate };
-    this.pump();
+    this.schedulePump();
     this.emit({ name: this.name, at: now, from, to: this.rate, reason: 'configured' });
   }
 
@@ -413,7 +414,7 @@ export class Throttle {
         this.errorCount++;
         break;
     }
-    this.pump();
+    this.schedulePump();
     if (adjustment) this.emit(adjustment);
   }
 
@@ -476,6 +477,21 @@ export class Throttle {
     for (const listener of [...this.listeners]) listener(adjustment);
   }
 
+  /**
+   * Runs the pump once the caller's synchronous code is done (a microtask), however many
+   * acquire/done/configure calls it made: permits are handed out from the event loop, so a
+   * caller busy for 30 ms between its calls does not get the permits that fell due meanwhile
+   * all at once when it looks up (only the tolerated catch-up).
+   */
+  private schedulePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
   /** Hands out every permit that is due, then sleeps until the next one is. */
   private pump(): void {
     const now = this.timer.now();
@@ -488,9 +504,10 @@ export class Throttle {
         return;
       }
       const waiter = this.dequeue();
-      // Keep the schedule through a slightly late wake-up (exact average rate), restart it
-      // after an idle spell or a pause (no burst to "catch up").
-      this.lastSlot = now - scheduled <= lateTolerance(interval) && scheduled >= this.pausedUntil ? scheduled : now;
+      // Keep the schedule through a late wake-up, up to the tolerance (exact average rate);
+      // but a caller that came after its slot (an idle spell) or a pause restarts it: no
+      // burst to "catch up" on time nobody was waiting.
+      this.lastSlot = Math.max(scheduled, now - lateTolerance(interval), waiter.enqueuedAt, this.pausedUntil);
       this.inFlight++;
       this.unwatch(waiter);
       const issue: Issue = { epoch: this.epoch, limited: this.waitingCount > 0 || now > waiter.enqueuedAt };
