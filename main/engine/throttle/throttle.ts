@@ -38,8 +38,8 @@
  *   {@link AIMD.minSamples} such replies the share is not trusted and the cut is x0.9 (a
  *   plain AIMD: long round trips with few items in flight).
  *   Measured (bench/throttle-compare.ts, loopback gateway of 150/s, from 1000/s): the
- *   accepted rate holds within 10% of capacity after ~1.4 s, with ~7% of requests refused
- *   over 10 s; a fixed 1000/s limiter has 85% refused.
+ *   accepted rate holds within 10% of capacity after 1.1-1.4 s, with 7-11% of requests
+ *   refused over 10 s (mostly in the first second); a fixed 1000/s limiter has 85% refused.
  * - Increase, on `ok` while there is demand (callers were waiting for the rate) and the
  *   permits actually go out at (90% of) the current rate: additive,
  *   {@link AIMD.increasePerSecond} x `maxRate` per second of healthy operation (5%: from the
