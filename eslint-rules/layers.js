@@ -32,7 +32,7 @@ export default {
   create(context) {
     const file = context.filename;
     const from = area(file);
-    const isTest = /\.test\.ts$|[\\/]e2e[\\/]|[\\/]bench[\\/]/.test(file);
+    const isTest = /\.test\.ts$|[\\/]e2e[\\/]|[\\/]bench[\\/]|[\\/]main[\\/]testing[\\/]/.test(file);
 
     /** @param {import('estree').Node & { importKind?: string }} node @param {string} source */
     function check(node, source) {

@@ -18,6 +18,8 @@ tester.run('layers', layers, {
     { filename: join(root, 'renderer/i18n/x.ts'), code: "import { catalog } from '../../main/core/i18n/catalog.ts';" },
     { filename: join(root, 'main/electron/main.ts'), code: "import { app } from 'electron';" },
     { filename: join(root, 'main/api/router.test.ts'), code: "import { createServiceClient } from '../../renderer/api/service-client.ts';" },
+    // Test support (main/testing) is only imported by tests.
+    { filename: join(root, 'main/testing/api-client.ts'), code: "import { createServiceClient } from '../../renderer/api/service-client.ts';" },
   ],
   invalid: [
     { filename: join(root, 'main/core/period/parse.ts'), code: "import { openDatabase } from '../../db/index.ts';", errors: [{ messageId: 'bad' }] },

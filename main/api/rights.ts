@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
 import type { Grant } from '../core/rights/grant.ts';
 import { localDateOf } from '../core/rights/local-date.ts';
-import { adjustmentInputSchema, type Actor, type Balances, type OperationRecord } from '../core/rights/operation-record.ts';
+import { adjustmentInputSchema, type Balances, type OperationRecord } from '../core/rights/operation-record.ts';
 import { grantPeriodSchema } from '../core/rights/period-key.ts';
 import { rightInputSchema, type RightVersion } from '../core/rights/right.ts';
 import { KIND_TRAITS, RIGHT_KINDS, type BalanceName, type RightKind } from '../core/rights/right-kind.ts';
@@ -15,7 +15,7 @@ import { recordFilterSchema, type RecordPage } from '../engine/rights/records-qu
 import { recordsToCsv } from '../engine/rights/records-csv.ts';
 import type { BundleOutcome } from '../engine/rights/rights-ledger.ts';
 import type { StockView } from '../engine/rights/rights-inventory.ts';
-import type { ApiContext } from './context.ts';
+import { actorOf } from './actor.ts';
 import { defineMutation, defineQuery, defineSubscription } from './define.ts';
 
 /** A kind of right as the catalog form needs it: traits and the JSON Schema of its parameters. */
@@ -42,15 +42,6 @@ const id = z.string().trim().min(1).max(64);
 const subjectSchema = z.object({ type: z.enum(['right', 'package']), id, version: z.int().min(1).optional() }).strict();
 const ownerSchema = z.object({ type: z.enum(['right', 'package']), id }).strict();
 const reason = z.string().trim().min(1).max(500);
-
-/**
- * Who is calling: a person at the desk (window or browser), a till that names itself, or a
- * script using the API in-process.
- */
-function actorOf(ctx: ApiContext, terminal?: string): Actor {
-  if (terminal) return { type: 'pos', id: terminal };
-  return ctx.transport === 'in-process' ? { type: 'api', id: 'in-process' } : { type: 'user', id: 'desk' };
-}
 
 function toResult(outcome: BundleOutcome): GrantResult {
   return outcome.ok ? outcome : { ok: false, bundleId: outcome.bundleId, error: serializeError(outcome.error) };

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../db/open-database.ts';
 import { AudienceStore } from '../engine/audience/audience-store.ts';
+import { Engine } from '../engine/engine.ts';
 import { ImportJobs } from '../engine/import/import-jobs.ts';
 import { RightsService } from '../engine/rights/rights-service.ts';
 import { seedDemo } from './demo.ts';
@@ -19,6 +20,8 @@ export interface CreateAppServicesOptions {
   clock: Clock;
   /** Seed a small demo chain when the data dir has no database yet (first start). */
   seedDemoOnFirstRun?: boolean;
+  /** Run the scheduler and executor loops (the app does; tests and CLI commands drive them). */
+  startEngine?: boolean;
   zone?: string;
 }
 
@@ -69,6 +72,18 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
       pending.clear();
     }, CHANGE_NOTIFY_MS);
   });
+  const audiences = new AudienceStore(database.collections.audiences, database.collections, randomUUID);
+  const engine = await Engine.open({
+    database,
+    rights,
+    audiences,
+    clock: options.clock,
+    zone,
+    dataDir,
+    onChange: (what) => bus.emit('data-changed', { collection: what === 'plans' ? 'plans' : 'planRuns' }),
+    onError: (error) => console.error('Engine:', error),
+  });
+  if (options.startEngine) engine.start();
   let closed = false;
   return {
     info: { version: options.version, dataDir, startedAt: options.clock.now(), mode: options.mode },
@@ -76,7 +91,8 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     bus,
     settings,
     database,
-    audiences: new AudienceStore(database.collections.audiences, database.collections, randomUUID),
+    audiences,
+    engine,
     rights,
     imports: new ImportJobs(dataDir, database.collections, zone, () => options.clock.now()),
     zone,
@@ -84,6 +100,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
       if (closed) return;
       closed = true;
       stopSweep();
+      await engine.close();
       await rights.close();
       subscription.unsubscribe();
       clearTimeout(timer);

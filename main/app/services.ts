@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { AudienceStore } from '../engine/audience/audience-store.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { ImportJobs } from '../engine/import/import-jobs.ts';
 import type { RightsService } from '../engine/rights/rights-service.ts';
 import type { EventBus } from './event-bus.ts';
@@ -25,6 +26,8 @@ export interface AppServices {
   readonly imports: ImportJobs;
   /** The rights platform: catalog, inventory, grant ledger, operation records. */
   readonly rights: RightsService;
+  /** Plans, scheduler, executor, channels and throttles. */
+  readonly engine: Engine;
   /** The IANA zone of the stores (one per data dir for now). */
   readonly zone: string;
   /** Releases files and timers; idempotent. */

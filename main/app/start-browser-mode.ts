@@ -28,6 +28,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Run
     mode: options.mode ?? 'browser',
     clock: systemClock,
     seedDemoOnFirstRun: (options.mode ?? 'browser') === 'browser',
+    startEngine: true,
   });
   try {
     const router = createApiRouter(methods, {

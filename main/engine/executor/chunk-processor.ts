@@ -306,15 +306,13 @@ export class ChunkProcessor {
       return; // aborted (pause/cancel): the item stays as it was
     }
     try {
-      const result = await channel.send(message, signal);
+      // Not aborted with the run: a request in flight may already have been delivered, and
+      // giving up on it now would send it again later. Pause and cancel wait for it.
+      const result = await channel.send(message);
       permit.done({ kind: 'ok', latencyMs: performance.now() - started });
       this.markSent(w, action, result.providerMessageId);
     } catch (error) {
       const c = classifySendError(error);
-      if (c.error.code === 'CH_CANCELLED' && signal.aborted) {
-        permit.done({ kind: 'error' });
-        return;
-      }
       permit.done(c.overload ? (c.error.code === 'CH_TIMEOUT' ? { kind: 'timeout' } : { kind: 'overload', ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) }) : { kind: 'error' });
       w.failure = { code: c.error.code, message: c.error.message, retryable: c.retryable, ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) };
     } finally {

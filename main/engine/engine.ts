@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.ts';
+import { CampaignError } from '../core/errors/campaign-error.ts';
+import type { Actor } from '../core/rights/operation-record.ts';
+import type { AppDatabase } from '../db/open-database.ts';
+import type { JsonValue } from '../db/schemas/settings.ts';
+import type { AudienceStore } from './audience/audience-store.ts';
+import { ChannelRegistry, channelConfigSchema, parseChannelSettings, type ChannelConfig } from './channels/index.ts';
+import { dryRun, type DryRun } from './executor/dry-run.ts';
+import { ENGINE_SETTINGS_KEY, engineSettingsSchema, loadEngineSettings, type EngineSettings, type EngineSettingsPatch } from './executor/engine-settings.ts';
+import { Executor } from './executor/executor.ts';
+import { RunStore } from './executor/run-store.ts';
+import { PlanStore } from './plans/plan-store.ts';
+import { DocStore } from './rights/doc-store.ts';
+import { actorLabel } from './rights/rights-catalog.ts';
+import type { RightsService } from './rights/rights-service.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { realTimer, ThrottleRegistry, type Timer } from './throttle/index.ts';
+
+/** Settings keys of the engine in the database's settings store. */
+const CHANNELS_KEY = 'engine.channels';
+const RATES_KEY = 'engine.rates';
+
+/** The outbox every data dir has: messages that no gateway is set up for yet still get out. */
+export const DEFAULT_OUTBOX: ChannelConfig = { kind: 'outbox', id: 'outbox', dir: 'outbox', dedupeDays: 31 };
+
+const ratesSchema = z.record(z.string().min(1).max(100), z.number().positive().max(100_000));
+
+export interface EngineOptions {
+  database: AppDatabase;
+  rights: RightsService;
+  audiences: AudienceStore;
+  clock: Clock;
+  zone: string;
+  dataDir: string;
+  timer?: Timer;
+  newId?: () => string;
+  /** A plan or run changed (the UI's live feeds). */
+  onChange?: (what: 'plans' | 'runs', id: string) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** A channel as the Settings screen shows it: secrets replaced by '••••'. */
+export type ChannelView = Record<string, unknown> & { id: string; kind: string; downstream: string };
+
+function redact(config: ChannelConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const key of ['secret', 'pass']) if (typeof out[key] === 'string' && out[key] !== '') out[key] = '••••';
+  return out;
+}
+
+/**
+ * The engine of one data dir: plans, the scheduler, the executor, message channels and
+ * throttles, with their settings kept in the database (they sync with HQ later).
+ */
+export class Engine {
+  readonly plans: PlanStore;
+  readonly runs: RunStore;
+  readonly scheduler: Scheduler;
+  readonly executor: Executor;
+  readonly channels: ChannelRegistry;
+  readonly throttles: ThrottleRegistry;
+  private settingsCache: EngineSettings;
+  private channelConfigs: ChannelConfig[];
+  private stopWatching: () => void = () => undefined;
+
+  private constructor(
+    private readonly options: EngineOptions,
+    settings: EngineSettings,
+    channelConfigs: ChannelConfig[],
+  ) {
+    const { database, clock } = options;
+    this.settingsCache = settings;
+    this.channelConfigs = channelConfigs;
+    this.throttles = new ThrottleRegistry(options.timer ?? realTimer, { maxRate: settings.defaultRate });
+    this.channels = new ChannelRegistry({ dataDir: options.dataDir, clock, timeZone: options.zone });
+    for (const config of channelConfigs) {
+      try {
+        this.channels.create(config);
+      } catch (error) {
+        options.onError?.(error);
+      }
+    }
+    this.plans = new PlanStore(database.collections.plans, clock, options.newId ?? (() => `P-${randomUUID().slice(0, 12)}`));
+    this.runs = new RunStore(database.collections, clock);
+    this.executor = new Executor({
+      collections: database.collections,
+      runs: this.runs,
+      audiences: options.audiences,
+      ledger: options.rights.ledger,
+      channels: { get: (id) => this.channels.find(id) },
+      throttles: this.throttles,
+      clock,
+      settings: () => Promise.resolve(this.settingsCache),
+      defaultZone: options.zone,
+      onChange: (id) => options.onChange?.('runs', id),
+      onError: (error) => options.onError?.(error),
+    });
+    this.scheduler = new Scheduler({
+      plans: database.collections.plans,
+      auditLog: database.collections.auditLog,
+      runs: this.runs,
+      clock,
+      onRuns: () => this.executor.wake(),
+      onError: (error) => options.onError?.(error),
+    });
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const store = options.database.settings;
+    const settings = await loadEngineSettings(store);
+    const stored = z.array(z.unknown()).safeParse((await store.get(CHANNELS_KEY))?.value ?? []);
+    const configs: ChannelConfig[] = [];
+    for (const raw of stored.success ? stored.data : []) {
+      const parsed = channelConfigSchema.safeParse(raw);
+      if (parsed.success) configs.push(parsed.data);
+      else options.onError?.(new CampaignError('CH_CONFIG_INVALID', { channel: String((raw as { id?: unknown } | null)?.id ?? ''), path: '', reason: parsed.error.issues[0]?.message ?? 'invalid' }));
+    }
+    if (!configs.some((c) => c.id === DEFAULT_OUTBOX.id)) configs.unshift(DEFAULT_OUTBOX);
+    const engine = new Engine(options, settings, configs);
+    const rates = ratesSchema.safeParse((await store.get(RATES_KEY))?.value ?? {});
+    if (rates.success) for (const [name, maxRate] of Object.entries(rates.data)) engine.throttles.configure(name, { maxRate });
+    return engine;
+  }
+
+  /** Starts the scheduler and the executor loops (the app; tests tick and drain themselves). */
+  start(): void {
+    this.stopWatching = this.plans.onChange((plan, command) => {
+      if (command === 'cancel') void this.executor.cancelPlanRuns(plan.id, { type: 'system', id: 'engine' }).catch((e: unknown) => this.options.onError?.(e));
+      this.options.onChange?.('plans', plan.id);
+      this.scheduler.wake();
+    });
+    this.scheduler.start();
+    this.executor.start();
+  }
+
+  async close(): Promise<void> {
+    this.stopWatching();
+    this.scheduler.stop();
+    await this.executor.stop();
+    await this.channels.closeAll();
+  }
+
+  settings(): EngineSettings {
+    return this.settingsCache;
+  }
+
+  async updateSettings(patch: EngineSettingsPatch, actor: Actor): Promise<EngineSettings> {
+    const parsed = engineSettingsSchema.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new CampaignError('EN_PLAN_INVALID', { path: `settings.${issue?.path.join('.') ?? ''}`, reason: issue?.message ?? 'invalid' });
+    }
+    const next = { ...this.settingsCache, ...parsed.data };
+    await this.options.database.settings.set(ENGINE_SETTINGS_KEY, { value: next as unknown as JsonValue, updatedAt: this.options.clock.now(), updatedBy: actorLabel(actor) });
+    this.settingsCache = next;
+    if (parsed.data.defaultRate) this.throttles.setDefaults({ maxRate: parsed.data.defaultRate });
+    return next;
+  }
+
+  listChannels(): ChannelView[] {
+    return this.channelConfigs.map((config) => ({ ...redact(config), id: config.id, kind: config.kind, downstream: this.channels.find(config.id)?.downstream ?? `channel:${config.id}` }));
+  }
+
+  /**
+   * Adds or replaces a channel. A secret sent back as '••••' keeps the stored one. The channel
+   * is built first, so invalid settings change nothing.
+   */
+  async saveChannel(input: unknown, actor: Actor): Promise<ChannelView[]> {
+    const previous = this.channelConfigs.find((c) => c.id === (input as { id?: unknown } | null)?.id);
+    const merged: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+    for (const key of ['secret', 'pass']) if (merged[key] === '••••' && previous) merged[key] = (previous as Record<string, unknown>)[key];
+    const config = parseChannelSettings(channelConfigSchema, merged);
+    await this.channels.replace(config);
+    this.channelConfigs = [...this.channelConfigs.filter((c) => c.id !== config.id), config];
+    await this.persistChannels(actor);
+    return this.listChannels();
+  }
+
+  async removeChannel(id: string, actor: Actor): Promise<ChannelView[]> {
+    if (id === DEFAULT_OUTBOX.id) throw new CampaignError('CH_CONFIG_INVALID', { channel: id, path: 'id', reason: 'the outbox cannot be removed' });
+    await this.channels.remove(id);
+    this.channelConfigs = this.channelConfigs.filter((c) => c.id !== id);
+    await this.persistChannels(actor);
+    return this.listChannels();
+  }
+
+  private async persistChannels(actor: Actor): Promise<void> {
+    await this.options.database.settings.set(CHANNELS_KEY, { value: this.channelConfigs as unknown as JsonValue, updatedAt: this.options.clock.now(), updatedBy: actorLabel(actor) });
+  }
+
+  /** Changes a downstream's budget live (runs in flight follow at once) and keeps it. */
+  async setRate(downstream: string, maxRate: number, actor: Actor): Promise<void> {
+    this.throttles.configure(downstream, { maxRate });
+    const current = ratesSchema.safeParse((await this.options.database.settings.get(RATES_KEY))?.value ?? {});
+    const rates = { ...(current.success ? current.data : {}), [downstream]: maxRate };
+    await this.options.database.settings.set(RATES_KEY, { value: rates, updatedAt: this.options.clock.now(), updatedBy: actorLabel(actor) });
+  }
+
+  /** Creates the run of "now" for a plan (the Run now button): an occurrence of its own. */
+  async runNow(planId: string): Promise<string> {
+    const plan = await this.plans.get(planId);
+    if (plan.status === 'draft' || plan.status === 'cancelled') throw new CampaignError('EN_PLAN_STATE', { id: planId, status: plan.status, action: 'run now' });
+    const at = this.options.clock.now();
+    const { run } = await this.runs.create(plan, { occurrence: `manual-${new Date(at).toISOString()}`, trigger: 'manual', scheduledAt: at });
+    this.executor.wake();
+    return run.id;
+  }
+
+  async dryRun(planId: string): Promise<DryRun> {
+    const plan = await this.plans.get(planId);
+    const { database } = this.options;
+    return dryRun(plan, {
+      audiences: this.options.audiences,
+      data: { customers: database.collections.customers, events: database.collections.events },
+      rights: this.options.rights,
+      messages: new DocStore(database.collections.messages),
+      throttles: this.throttles,
+      channelDownstream: (via) => this.channels.find(via)?.downstream,
+      settings: this.settingsCache,
+      defaultZone: this.options.zone,
+      now: this.options.clock.now(),
+    });
+  }
+}
