@@ -6,7 +6,9 @@ import CustomersView from './views/customers/CustomersView.vue';
 import AudiencesView from './views/audiences/AudiencesView.vue';
 import RightsView from './views/rights/RightsView.vue';
 import RecordsView from './views/records/RecordsView.vue';
+import RunsView from './views/runs/RunsView.vue';
 import TimeExpressionsView from './views/settings/TimeExpressionsView.vue';
+import EngineSettingsView from './views/settings/EngineSettingsView.vue';
 
 /** The left navigation, in order. `section` views show what will be there until built. */
 export const navItems = [
@@ -31,9 +33,11 @@ const routes: RouteRecordRaw[] = navItems.map((item) => {
   if (item.name === 'audiences') return { path: item.path, name: item.name, component: AudiencesView };
   if (item.name === 'rights') return { path: item.path, name: item.name, component: RightsView };
   if (item.name === 'records') return { path: item.path, name: item.name, component: RecordsView };
+  if (item.name === 'runs') return { path: item.path, name: item.name, component: RunsView };
   return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
 });
 routes.push({ path: '/settings/time', name: 'settings-time', component: TimeExpressionsView });
+routes.push({ path: '/settings/engine', name: 'settings-engine', component: EngineSettingsView });
 routes.push({ path: '/:rest(.*)*', redirect: '/' });
 
 // Hash history: works from Electron's app:// protocol and browser mode alike.
