@@ -23,6 +23,9 @@ import { MAX_BATCH, type BundleOutcome, type GrantRequest, type RightsLedger } f
 import type { Feedback, Throttle, ThrottleRegistry } from '../throttle/index.ts';
 import type { EngineSettings } from './engine-settings.ts';
 
+/** Rate-limit refusals of one send retried at once through the throttle before it counts as a failed try. */
+const MAX_INLINE_REFUSALS = 20;
+
 /** Customers have no language field yet: messages are written in the store's language. */
 const DEFAULT_LOCALE = 'zh-CN';
 
@@ -255,9 +258,18 @@ export class ChunkProcessor {
   }
 
   private async send(run: Run, work: Work[], signal: AbortSignal, zone: string, concurrencyLimit: number): Promise<void> {
-    const jobs: { w: Work; action: MessageAction }[] = [];
-    for (const w of work) for (const action of w.sends) jobs.push({ w, action });
-    if (jobs.length === 0) return;
+    const all: { w: Work; action: MessageAction }[] = [];
+    for (const w of work) for (const action of w.sends) all.push({ w, action });
+    if (all.length === 0) return;
+    // Sent before a crash (the chunk was not saved then): not sent again. One lookup per chunk.
+    const ids = all.map(({ w, action }) => messageIdFor(run.planId, w.occurrence, w.customerId, action.id));
+    const before = await this.messages.byIds(ids);
+    const jobs = all.filter(({ w, action }, i) => {
+      const existing = before.get(ids[i] as string);
+      if (existing?.state !== 'sent') return true;
+      this.markSent(w, action, existing.providerMessageId);
+      return false;
+    });
     const planThrottle = run.plan.limits.maxRate ? this.deps.throttles.get(`plan:${run.planId}`) : null;
     if (planThrottle && run.plan.limits.maxRate) planThrottle.configure({ maxRate: run.plan.limits.maxRate, adaptive: false });
     let next = 0;
@@ -281,12 +293,6 @@ export class ChunkProcessor {
       return;
     }
     const id = messageIdFor(run.planId, w.occurrence, w.customerId, action.id);
-    // Sent before a crash (the chunk was not saved): do not send again.
-    const existing = (await this.messages.byIds([id])).get(id);
-    if (existing?.state === 'sent') {
-      this.markSent(w, action, existing.providerMessageId);
-      return;
-    }
     let message: OutgoingMessage;
     try {
       message = this.render(run, w, action, id, zone);
@@ -295,26 +301,39 @@ export class ChunkProcessor {
       w.failure = { code: e.code, message: e.message, retryable: false };
       return;
     }
-    let planPermit: { done(f: Feedback): void } | null = null;
-    let permit: { done(f: Feedback): void };
-    const started = performance.now();
+    const throttle = this.deps.throttles.get(channel.downstream);
+    let planPermit: { done(f: Feedback): void } | null;
     try {
       planPermit = planThrottle ? await planThrottle.acquire(signal) : null;
-      permit = await this.deps.throttles.get(channel.downstream).acquire(signal);
     } catch {
-      planPermit?.done({ kind: 'error' });
       return; // aborted (pause/cancel): the item stays as it was
     }
     try {
-      // Not aborted with the run: a request in flight may already have been delivered, and
-      // giving up on it now would send it again later. Pause and cancel wait for it.
-      const result = await channel.send(message);
-      permit.done({ kind: 'ok', latencyMs: performance.now() - started });
-      this.markSent(w, action, result.providerMessageId);
-    } catch (error) {
-      const c = classifySendError(error);
-      permit.done(c.overload ? (c.error.code === 'CH_TIMEOUT' ? { kind: 'timeout' } : { kind: 'overload', ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) }) : { kind: 'error' });
-      w.failure = { code: c.error.code, message: c.error.message, retryable: c.retryable, ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) };
+      // A 429 is flow control, not a failure of the item: it goes again through the throttle
+      // (which has slowed down and honours Retry-After) a few times before counting as a try.
+      for (let refusals = 0; ; refusals++) {
+        let permit: { done(f: Feedback): void };
+        try {
+          permit = await throttle.acquire(signal);
+        } catch {
+          return;
+        }
+        const started = performance.now();
+        try {
+          // Not aborted with the run: a request in flight may already have been delivered, and
+          // giving up on it now would send it again later. Pause and cancel wait for it.
+          const result = await channel.send(message);
+          permit.done({ kind: 'ok', latencyMs: performance.now() - started });
+          this.markSent(w, action, result.providerMessageId);
+          return;
+        } catch (error) {
+          const c = classifySendError(error);
+          permit.done(c.overload ? (c.error.code === 'CH_TIMEOUT' ? { kind: 'timeout' } : { kind: 'overload', ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) }) : { kind: 'error' });
+          if (c.error.code === 'CH_RATE_LIMITED' && refusals < MAX_INLINE_REFUSALS && !signal.aborted) continue;
+          w.failure = { code: c.error.code, message: c.error.message, retryable: c.retryable, ...(c.retryAfterMs !== undefined ? { retryAfterMs: c.retryAfterMs } : {}) };
+          return;
+        }
+      }
     } finally {
       planPermit?.done({ kind: 'ok', latencyMs: 0 });
     }

@@ -188,26 +188,37 @@ export class Executor {
     }
 
     this.setPhase(run.id, 'execute');
-    for (;;) {
-      if (signal.aborted) return;
-      const [next] = await runs.tasks(run.id, ['pending', 'running'], 1);
-      const task = next ?? (await this.dueRetry(run.id));
-      if (!task) break;
-      const after = await this.processor.process(run, task, settings, signal);
-      await runs.saveTask(after);
-      run = await this.applyDelta(run.id, task, after);
-      this.options.onChange?.(run.id);
-      // Nothing moved (aborted mid-chunk, or only items not yet due): stop this pass.
-      if (signal.aborted || after.state === 'pending') break;
-    }
+    // Two chunks at a time: while one writes its outcomes, the other keeps the downstream busy.
+    const inFlight = new Set<string>();
+    let stalled = false;
+    const worker = async () => {
+      for (;;) {
+        if (signal.aborted || stalled) return;
+        const pending = await runs.tasks(run.id, ['pending', 'running'], 1 + inFlight.size);
+        const task = pending.find((t) => !inFlight.has(t.id)) ?? (await this.dueRetry(run.id, inFlight));
+        if (!task) return;
+        inFlight.add(task.id);
+        try {
+          const after = await this.processor.process(run, task, settings, signal);
+          await runs.saveTask(after);
+          run = await this.applyDelta(run.id, task, after);
+          this.options.onChange?.(run.id);
+          // Nothing moved (aborted mid-chunk, or only items not yet due): stop this pass.
+          if (after.state === 'pending') stalled = true;
+        } finally {
+          inFlight.delete(task.id);
+        }
+      }
+    };
+    await Promise.all([worker(), worker()]);
     if (!signal.aborted) await this.finalize(run.id);
   }
 
   /** A chunk whose retries or wait are due now, if any. */
-  private async dueRetry(runId: string): Promise<Task | null> {
+  private async dueRetry(runId: string, busy: ReadonlySet<string>): Promise<Task | null> {
     const now = this.options.clock.now();
     const waiting = await this.options.runs.tasks(runId, ['retry', 'waiting']);
-    return waiting.find((t) => t.nextAttemptAt <= now) ?? null;
+    return waiting.find((t) => t.nextAttemptAt <= now && !busy.has(t.id)) ?? null;
   }
 
   private async applyDelta(runId: string, before: Task, after: Task): Promise<Run> {
