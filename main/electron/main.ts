@@ -80,6 +80,7 @@ async function start(): Promise<void> {
     mode: 'desktop',
     clock: systemClock,
     seedDemoOnFirstRun: true,
+    startEngine: true,
   });
   const router = createApiRouter(methods, { onBug: (error, method) => console.error(`[api] ${method ?? '?'} failed:`, error) });
   const ipc = createIPCHandler({ router, createContext: async (): Promise<ApiContext> => ({ services, transport: 'ipc' }) });
