@@ -33,8 +33,9 @@ describe('runs in the UI: a plan runs to done, its detail, downstream rates, pau
   let audienceSize = 0;
   let runId = '';
 
-  async function activatePlan(name: string): Promise<string> {
-    const plan = await http.mutate('plans/create-plan', { name, audienceId, time: immediate, actions: [{ id: 'coupon', type: 'grant', subject: { type: 'right', id: rightId } }, sms] });
+  /** Creates and activates an immediate plan for everyone; returns the id of its run once it exists. */
+  async function activatePlan(name: string, actions: unknown[] = [{ id: 'coupon', type: 'grant', subject: { type: 'right', id: rightId } }, sms]): Promise<string> {
+    const plan = await http.mutate('plans/create-plan', { name, audienceId, time: immediate, actions });
     await http.mutate('plans/activate-plan', { id: plan.id });
     // The engine runs in browser mode: the immediate plan fires within a second or two.
     let id = '';
@@ -140,6 +141,7 @@ describe('runs in the UI: a plan runs to done, its detail, downstream rates, pau
     await page.getByTestId(`run-resume-${slow}`).click();
     await expect.poll(() => stateOf(slow), LONG).toMatch(/^(Pending|Splitting|Running)$/);
     await expect.poll(() => page.getByTestId(`run-rate-${slow}`).textContent(), LONG).toMatch(/of 4 per second$/);
+    await page.screenshot({ path: artifactPath('runs-live.png'), animations: 'disabled' });
 
     await page.getByTestId(`run-cancel-${slow}`).click();
     const confirm = page.locator('.el-message-box');
@@ -193,6 +195,54 @@ describe('runs in the UI: a plan runs to done, its detail, downstream rates, pau
     await page.locator('.el-message-box').getByRole('button', { name: 'Remove' }).click();
     await channels.getByTestId('channel-sms-gw').waitFor({ state: 'detached', timeout: 20_000 });
     expect((await http.query('engine/list-channels')).map((c) => c.id)).toEqual(['outbox']);
+  });
+
+  it('lists the failed items of a run and retries one, then all, once their channel exists', async () => {
+    // Customers already got messages from the runs above: no cap for this one.
+    await http.mutate('engine/update-settings', { frequencyCap: null });
+    const id = await activatePlan('Late gateway', [{ id: 'sms', type: 'message', channel: 'sms', via: 'late-gw', template: { 'zh-CN': { body: '{{name}}，周末见' } } }]);
+    await page.getByTestId('nav-runs').click();
+    await expect.poll(() => stateOf(id), LONG).toBe('Done');
+    const first = await http.query('runs/get-run', { id });
+    const failed = first.run.counts.failed;
+    expect(failed).toBeGreaterThan(1);
+    expect(first.run.counts.sent).toBe(0);
+    await expect.poll(() => page.getByTestId(`run-retry-${id}`).textContent(), LONG).toContain(`(${failed})`);
+
+    await page.getByTestId(`run-open-${id}`).click();
+    await expect.poll(() => page.getByTestId('detail-failed').textContent(), LONG).toBe(String(failed));
+    const table = page.getByTestId('detail-failed-table');
+    await table.getByText('Message could not be sent').first().waitFor(LONG);
+    await table.getByText('No delivery channel "late-gw" is configured').first().waitFor();
+    await page.screenshot({ path: artifactPath('runs-failed-items.png'), animations: 'disabled' });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('detail-state').waitFor({ state: 'detached', timeout: 20_000 });
+
+    // Add the channel the plan names, with the dialog: an outbox of its own.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('open-engine-settings').click();
+    await page.getByTestId('channel-new').click();
+    await page.getByTestId('channel-kind').click();
+    await page.getByRole('option', { name: 'Outbox file' }).click();
+    await page.getByTestId('channel-id').fill('late-gw');
+    await page.getByTestId('channel-dir').fill('outbox-late');
+    await page.getByTestId('channel-save').click();
+    await page.getByTestId('channel-table').getByTestId('channel-late-gw').waitFor(LONG);
+
+    await page.getByTestId('nav-runs').click();
+    await page.getByTestId(`run-open-${id}`).click();
+    const one = first.failed[0]?.customerId ?? '';
+    await page.getByTestId(`detail-retry-${one}`).click();
+    await expect.poll(() => page.getByTestId('detail-failed').textContent(), LONG).toBe(String(failed - 1));
+    await expect.poll(() => page.getByTestId('detail-sent').textContent(), LONG).toBe('1');
+    await page.getByTestId('detail-retry-all').click();
+    await expect.poll(() => page.getByTestId('detail-failed').textContent(), LONG).toBe('0');
+    await expect.poll(() => page.getByTestId('detail-sent').textContent(), LONG).toBe(String(failed));
+    await expect.poll(() => page.getByTestId('detail-state').textContent(), LONG).toBe('Done');
+    await page.getByTestId('detail-failed-table').getByText('No failed items').waitFor(LONG);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('detail-state').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(await page.getByTestId(`run-retry-${id}`).count()).toBe(0);
   });
 
   it('speaks Chinese too', async () => {

@@ -48,6 +48,8 @@ describe('runs display helpers', () => {
     expect(executePercent(run())).toBe(40);
     expect(etaSeconds(run())).toBe(15);
     expect(etaSeconds(run({ state: 'done' }))).toBeNull();
+    expect(etaSeconds(run(), 4)).toBe(150);
+    expect(etaSeconds(run(), 100)).toBe(15);
     expect(etaSeconds(run({ progress: { runId: 'r1', phase: 'execute', split: 0, processed: 0, rate: 0 } }))).toBeNull();
     expect(splitPercent(run({ counts: { ...counts, total: 0 } }))).toBeNull();
     expect(executePercent(run({ state: 'done', counts: { ...counts, total: 0, done: 0, skipped: 0, failed: 0 } }))).toBe(100);

@@ -64,10 +64,16 @@ export function splitPercent(run: Pick<RunView, 'counts' | 'progress'>): number 
   return run.counts.total > 0 ? percent(run.progress.split, run.counts.total) : null;
 }
 
-/** Seconds left at the current rate, or null when it cannot be told (not executing, no rate yet, nothing left). */
-export function etaSeconds(run: Pick<RunView, 'counts' | 'state' | 'progress'>): number | null {
+/**
+ * Seconds left at the current rate, or null when it cannot be told (not executing, no rate
+ * yet, nothing left). `budget` is the run's configured rate (see {@link configuredRate}): the
+ * measured rate jumps when many items end at once (a chunk's skipped customers, sends let go
+ * by a pause), and a run that sends cannot go faster than its downstream for long.
+ */
+export function etaSeconds(run: Pick<RunView, 'counts' | 'state' | 'progress'>, budget: number | null = null): number | null {
   const left = remainingItems(run);
-  const { rate, phase } = run.progress;
+  const { phase } = run.progress;
+  const rate = budget !== null && budget > 0 ? Math.min(run.progress.rate, budget) : run.progress.rate;
   if (isFinished(run.state) || phase !== 'execute' || left === 0 || !(rate > 0)) return null;
   return left / rate;
 }
