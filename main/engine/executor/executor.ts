@@ -12,6 +12,7 @@ import { ChunkProcessor, type ChannelLookup, type EligibilityHook } from './chun
 import type { EngineSettings } from './engine-settings.ts';
 import type { RunStore } from './run-store.ts';
 import { splitRun } from './split.ts';
+import { WakeLoop } from '../wake-loop.ts';
 
 export interface ExecutorOptions {
   collections: AppCollections;
@@ -86,13 +87,20 @@ function addReasons(target: Record<string, number>, add: Record<string, number>,
 export class Executor {
   private readonly processor: ChunkProcessor;
   private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private readonly live = new Map<string, LiveProgress & { stamps: number[] }>();
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly live = new Map<string, LiveProgress & { stamps: number[]; since: number }>();
+  private readonly loop: WakeLoop;
   private draining: Promise<void> | null = null;
   private rerun = false;
 
   constructor(private readonly options: ExecutorOptions) {
+    this.loop = new WakeLoop({
+      work: () => this.drain(),
+      nextAt: () => options.runs.nextResumeAt(),
+      clock: options.clock,
+      minSleepMs: 100,
+      maxSleepMs: WAKE_MAX_MS,
+      onError: (error) => options.onError?.(error, null),
+    });
     this.processor = new ChunkProcessor({
       collections: options.collections,
       ledger: options.ledger,
@@ -379,15 +387,19 @@ export class Executor {
   progress(runId: string): LiveProgress {
     const live = this.live.get(runId);
     if (!live) return { runId, phase: this.active.has(runId) ? 'execute' : 'idle', split: 0, processed: 0, rate: 0 };
-    const cutoff = performance.now() - RATE_WINDOW_MS;
+    const now = performance.now();
+    const cutoff = now - RATE_WINDOW_MS;
     while (live.stamps.length > 0 && (live.stamps[0] ?? 0) < cutoff) live.stamps.shift();
-    const span = live.stamps.length > 1 ? ((live.stamps[live.stamps.length - 1] ?? 0) - (live.stamps[0] ?? 0)) / 1000 : 0;
-    const rate = span > 0 ? (live.stamps.length - 1) / span : 0;
+    // Items per second over the whole window (or since the run was taken up, at least 1 s):
+    // items that finish together do not make a spike, and an idle run shows 0.
+    const windowMs = Math.max(1000, Math.min(RATE_WINDOW_MS, now - live.since));
+    const rate = live.phase === 'execute' ? (live.stamps.length * 1000) / windowMs : 0;
     return { runId, phase: live.phase, split: live.split, processed: live.processed, rate };
   }
 
   private setPhase(runId: string, phase: Phase): void {
-    const live = this.live.get(runId) ?? { runId, phase, split: 0, processed: 0, rate: 0, stamps: [] };
+    const live = this.live.get(runId) ?? { runId, phase, split: 0, processed: 0, rate: 0, stamps: [], since: performance.now() };
+    if (live.phase !== phase) live.since = performance.now();
     live.phase = phase;
     this.live.set(runId, live);
   }
@@ -412,36 +424,16 @@ export class Executor {
 
   /** Works whenever something is runnable; wakes for due retries and waits (at least every 30 s). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    void this.loop();
+    this.loop.start();
   }
 
   wake(): void {
-    if (!this.running) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    void this.loop();
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      await this.drain();
-    } catch (error) {
-      this.options.onError?.(error, null);
-    }
-    if (!this.running) return;
-    const next = await this.options.runs.nextResumeAt().catch(() => NEVER);
-    const wait = Math.max(100, Math.min(WAKE_MAX_MS, next - this.options.clock.now()));
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), wait);
+    this.loop.wake();
   }
 
   /** Stops taking up work and lets the runs in flight stop after their current items. */
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
     const all = [...this.active.values()];
     for (const a of all) a.controller.abort(new CampaignError('EN_RUN_STATE', { id: '', state: 'stopping', action: 'continue' }));
     await Promise.all(all.map((a) => a.done));

@@ -9,6 +9,7 @@ import type { AuditLogDoc } from '../../db/schemas/audit-log.ts';
 import type { PlanDoc } from '../../db/schemas/plans.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { RunStore } from '../executor/run-store.ts';
+import { WakeLoop } from '../wake-loop.ts';
 
 export type DecisionKind = 'fired' | 'misfire-fire-once' | 'misfire-skip' | 'duplicate' | 'exhausted';
 
@@ -55,13 +56,20 @@ const MAX_SLEEP_MS = 30_000;
  * log (method `scheduler/fire`). Time only comes from the injected clock: tests call `tick()`.
  */
 export class Scheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
   private ticking: Promise<Decision[]> | null = null;
   private readonly grace: number;
+  private readonly loop: WakeLoop;
 
   constructor(private readonly options: SchedulerOptions) {
     this.grace = options.misfireGraceMs ?? 60_000;
+    this.loop = new WakeLoop({
+      work: async () => void (await this.tick()),
+      nextAt: async () => (await options.plans.findOne({ selector: { status: { $in: [...FIRING_STATUSES] } }, sort: [{ nextFireAt: 'asc' }] }).exec())?.nextFireAt ?? NEVER,
+      clock: options.clock,
+      minSleepMs: 50,
+      maxSleepMs: MAX_SLEEP_MS,
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   /** Fires every due plan; returns what it decided. Concurrent calls share one tick. */
@@ -187,35 +195,15 @@ export class Scheduler {
 
   /** Ticks when the next plan is due (and at least every 30 s), until `stop()`. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    void this.loop();
+    this.loop.start();
   }
 
   /** Re-arms the timer: a plan was activated, edited or resumed. */
   wake(): void {
-    if (!this.running) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    void this.loop();
+    this.loop.wake();
   }
 
   stop(): void {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      await this.tick();
-    } catch (error) {
-      this.options.onError?.(error);
-    }
-    if (!this.running) return;
-    const next = await this.options.plans.findOne({ selector: { status: { $in: [...FIRING_STATUSES] } }, sort: [{ nextFireAt: 'asc' }] }).exec().catch(() => null);
-    const wait = Math.max(50, Math.min(MAX_SLEEP_MS, (next?.nextFireAt ?? NEVER) - this.options.clock.now()));
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), wait);
+    this.loop.stop();
   }
 }
