@@ -199,11 +199,15 @@ export class Executor {
     // Two chunks at a time: while one writes its outcomes, the other keeps the downstream busy.
     const inFlight = new Set<string>();
     let stalled = false;
+    let cursor = 0;
     const worker = async () => {
       for (;;) {
         if (signal.aborted || stalled) return;
-        const pending = await runs.tasks(run.id, ['pending', 'running'], 1 + inFlight.size);
-        const task = pending.find((t) => !inFlight.has(t.id)) ?? (await this.dueRetry(run.id, inFlight));
+        // Chunks are taken in order: look from the last one taken (an index range, not a scan of the run).
+        const pending = await runs.pendingTasks(run.id, cursor, 1 + inFlight.size);
+        const fresh = pending.find((t) => !inFlight.has(t.id));
+        if (fresh) cursor = fresh.chunk;
+        const task = fresh ?? (await this.dueRetry(run.id, inFlight));
         if (!task) return;
         inFlight.add(task.id);
         try {

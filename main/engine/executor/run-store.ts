@@ -138,6 +138,14 @@ export class RunStore {
     return docs.map((d) => d.toMutableJSON() as Task);
   }
 
+  /** Pending chunks of a run from chunk `from` on, in chunk order (a range of the [runId, chunk] index). */
+  async pendingTasks(runId: string, from: number, limit: number): Promise<Task[]> {
+    const docs = await this.collections.tasks
+      .find({ selector: { runId, chunk: { $gte: from }, state: { $in: ['pending', 'running'] } }, sort: [{ runId: 'asc' }, { chunk: 'asc' }], limit, index: ['runId', 'chunk'] })
+      .exec();
+    return docs.map((d) => d.toMutableJSON() as Task);
+  }
+
   async allTasks(runId: string): Promise<Task[]> {
     return this.tasks(runId, ['pending', 'running', 'waiting', 'retry', 'done'], 1_000_000);
   }
