@@ -40,6 +40,20 @@ describe('Scheduler', () => {
     expect(after).toMatchObject({ status: 'completed', nextFireAt: NEVER });
   }, 120_000);
 
+  it('sweeps a birthday plan once every local day of 2026 in New York, DST days included', async () => {
+    const t = await setup(Date.UTC(2026, 0, 1, 0, 0));
+    const plan = await t.plans.create(planInput({ time: { timeZone: 'America/New_York', effective: { start: '2026-01-01', end: '2026-12-31' }, execution: { mode: 'birthday', scope: 'week', offsetDays: -1, time: '09:00' } } }), staff);
+    await t.plans.activate(plan.id, staff);
+    const fired = await runUntil(t, plan.id, Date.UTC(2027, 0, 2));
+    expect(fired).toHaveLength(365);
+    const runs = await t.runs.list({ planId: plan.id, limit: 1000 });
+    expect(new Set(runs.map((r) => r.occurrence)).size).toBe(365);
+    // 09:00 local: 14:00Z in winter, 13:00Z in summer, on the DST days too.
+    expect(fired).toContain(Date.UTC(2026, 2, 8, 13, 0));
+    expect(fired).toContain(Date.UTC(2026, 10, 1, 14, 0));
+    expect(runs.every((r) => r.plan.dueDates?.length === 1 && r.plan.dueDates[0] === r.occurrence)).toBe(true);
+  }, 120_000);
+
   it('runs a birthday plan as a daily sweep whose runs name the day served', async () => {
     const start = Date.UTC(2026, 1, 27, 0, 0); // 08:00 in Shanghai
     const t = await setup(start);
