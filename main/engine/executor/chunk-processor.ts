@@ -83,6 +83,8 @@ interface Work {
   failure: { code: string; message: string; retryAfterMs?: number; retryable: boolean } | null;
   /** Provider ids of the messages sent, by action id. */
   sent: Map<string, string>;
+  /** Messages as rendered for sending, by action id (stored as sent). */
+  rendered: Map<string, OutgoingMessage>;
 }
 
 /**
@@ -152,7 +154,7 @@ export class ChunkProcessor {
         items[i] = { ...item, s: 'waiting', r: 'quiet-hours', n: quietEnd };
         continue;
       }
-      work.push({ index: i, customerId, occurrence, item, customer, sends, blocked, grants: [], failure: null, sent: new Map() });
+      work.push({ index: i, customerId, occurrence, item, customer, sends, blocked, grants: [], failure: null, sent: new Map(), rendered: new Map() });
     }
 
     // Frequency caps: messages already sent to these customers on the channel, by any plan.
@@ -296,6 +298,7 @@ export class ChunkProcessor {
     let message: OutgoingMessage;
     try {
       message = this.render(run, w, action, id, zone);
+      w.rendered.set(action.id, message);
     } catch (error) {
       const e = error instanceof CampaignError ? error : new CampaignError('SYS_INTERNAL', {}, { cause: error });
       w.failure = { code: e.code, message: e.message, retryable: false };
@@ -366,7 +369,7 @@ export class ChunkProcessor {
     let body = '';
     let locale: string = DEFAULT_LOCALE;
     try {
-      const m = this.render(run, w, action, id, run.plan.time.timeZone);
+      const m = w.rendered.get(action.id) ?? this.render(run, w, action, id, run.plan.time.timeZone);
       subject = m.subject;
       body = m.body;
       locale = m.locale;
