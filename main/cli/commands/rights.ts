@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
@@ -10,6 +9,7 @@ import type { Actor } from '../../core/rights/operation-record.ts';
 import type { Validity } from '../../core/rights/validity.ts';
 import { defaultDataDir } from '../../app/paths.ts';
 import { RightsService } from '../../engine/rights/rights-service.ts';
+import { cliActor } from '../cli-actor.ts';
 import { defineCommand } from '../command-module.ts';
 import { cliLocale } from '../locale.ts';
 import { withDatabase } from '../with-database.ts';
@@ -43,15 +43,6 @@ async function withRights<T>(options: RightsCliOptions, fn: (rights: RightsServi
   });
 }
 
-function cliActor(): Actor {
-  let name = 'cli';
-  try {
-    name = userInfo().username || name;
-  } catch {
-    // no user database entry (containers): keep the generic name
-  }
-  return { type: 'cli', id: name };
-}
 
 function print(grant: Grant, options: RightsCliOptions): void {
   if (options.json) {

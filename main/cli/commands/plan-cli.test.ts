@@ -1,0 +1,67 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appRoot } from '../../app/paths.ts';
+import { createAppServices } from '../../app/create-app-services.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { customerSchema } from '../../core/customers/customer.ts';
+import { toCustomerDoc } from '../../db/schemas/customers.ts';
+import { makeTempDir } from '../../testing/temp-dir.ts';
+
+function cli(dataDir: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [join(appRoot, 'bin/campaign-desk.mjs'), 'plan', ...args, '--data-dir', dataDir], {
+    encoding: 'utf8',
+    env: { ...process.env, LANG: 'en_US.UTF-8', CAMPAIGN_DESK_LANG: '' },
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+describe('campaign-desk plan', () => {
+  it('creates a plan from a file, dry-runs it, activates it and runs it to the end', async () => {
+    const dir = makeTempDir();
+    onTestFinished(() => dir.remove());
+    const services = await createAppServices({ dataDir: dir.path, version: 't', mode: 'test', clock: new ManualClock(Date.now()) });
+    const list = [1, 2, 3].map((i) => customerSchema.parse({ externalId: `C${i}`, storeId: 'S01', registeredAt: '2024-01-01T00:00:00Z', name: `客户${i}`, phone: `1380000000${i}`, consent: { sms: i !== 3 } }));
+    await services.database.collections.customers.bulkInsert(list.map(toCustomerDoc));
+    const audience = await services.audiences.save({ name: 'All', rule: { version: 1, root: { kind: 'attribute', field: 'level', cmp: 'gte', value: 0 } } }, Date.now());
+    await services.engine.updateSettings({ quietHours: null }, { type: 'cli', id: 'test' });
+    await services.close();
+
+    const file = join(dir.path, 'plan.json');
+    writeFileSync(file, JSON.stringify({
+      name: 'Hello',
+      audienceId: audience.id,
+      time: { timeZone: 'Asia/Shanghai', effective: {}, execution: { mode: 'periodic', expression: '0 0 10 * * ? * 1' } },
+      actions: [{ id: 'sms', type: 'message', channel: 'sms', via: 'outbox', template: { 'zh-CN': { body: '{{name}}，你好' } } }],
+    }));
+    const created = cli(dir.path, 'create', file, '--json');
+    expect(created.code).toBe(0);
+    const plan = JSON.parse(created.out) as { id: string; status: string };
+    expect(plan.status).toBe('draft');
+
+    const dry = cli(dir.path, 'dry-run', plan.id);
+    expect(dry.out).toContain('audience 3  items 3');
+    expect(dry.out).toContain('2 sendable, skipped {"consent":1}');
+    expect(cli(dir.path, 'activate', plan.id).out).toMatch(/scheduled/);
+    const run = cli(dir.path, 'run', plan.id);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('total 3  done 2  granted 0  sent 2  skipped 1 (consent 1)  failed 0');
+    expect(run.out).toMatch(/^R\w+ {2}done /);
+    expect(cli(dir.path, 'runs', plan.id).out.trim().split('\n')).toHaveLength(1);
+    expect(cli(dir.path, 'list').out).toContain('Hello');
+  }, 120_000);
+
+  it('refuses a bad plan file with what and where, and stores nothing', async () => {
+    const dir = makeTempDir();
+    onTestFinished(() => dir.remove());
+    const file = join(dir.path, 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'Bad', audienceId: 'a', time: { timeZone: 'Asia/Shanghai', effective: {}, execution: { mode: 'immediate' } }, actions: [] }));
+    const bad = cli(dir.path, 'create', file);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('EN_PLAN_INVALID');
+    expect(bad.err).toContain('"actions"');
+    writeFileSync(file, '{ not json');
+    expect(cli(dir.path, 'create', file).err).toContain('not valid JSON');
+    expect(cli(dir.path, 'list').out.trim()).toBe('');
+  }, 60_000);
+});
