@@ -74,6 +74,8 @@ describe('plans and runs API', () => {
     const invalid = (await t.client.mutate('engine/save-channel', { kind: 'webhook', id: 'sms-gw', url: 'ftp://x', secret: 'short' }).catch((e: unknown) => e)) as ServiceError;
     expect(invalid).toMatchObject({ code: 'CH_CONFIG_INVALID', params: { channel: 'sms-gw' } });
     expect(await t.client.query('engine/list-channels')).toHaveLength(2);
+    // The outbox is a file: its budget is high unless set; other channels start at the default rate.
+    expect((await t.client.query('runs/list-throttles')).find((x) => x.name === 'channel:outbox')).toMatchObject({ maxRate: 10_000 });
     const throttles = await t.client.mutate('runs/set-rate', { downstream: 'channel:sms-gw', maxRate: 120 });
     expect(throttles.find((x) => x.name === 'channel:sms-gw')).toMatchObject({ maxRate: 120 });
     expect((await t.services.database.settings.get('engine.rates'))?.value).toEqual({ 'channel:sms-gw': 120 });

@@ -25,6 +25,9 @@ const RATES_KEY = 'engine.rates';
 /** The outbox every data dir has: messages that no gateway is set up for yet still get out. */
 export const DEFAULT_OUTBOX: ChannelConfig = { kind: 'outbox', id: 'outbox', dir: 'outbox', dedupeDays: 31 };
 
+/** Items per second into the outbox file unless configured otherwise. */
+const OUTBOX_RATE = 10_000;
+
 const ratesSchema = z.record(z.string().min(1).max(100), z.number().positive().max(100_000));
 
 export interface EngineOptions {
@@ -119,6 +122,8 @@ export class Engine {
     }
     if (!configs.some((c) => c.id === DEFAULT_OUTBOX.id)) configs.unshift(DEFAULT_OUTBOX);
     const engine = new Engine(options, settings, configs);
+    // The outbox is a local file: nothing downstream to protect, so its default budget is high.
+    engine.throttles.configure(`channel:${DEFAULT_OUTBOX.id}`, { maxRate: OUTBOX_RATE });
     const rates = ratesSchema.safeParse((await store.get(RATES_KEY))?.value ?? {});
     if (rates.success) for (const [name, maxRate] of Object.entries(rates.data)) engine.throttles.configure(name, { maxRate });
     return engine;
