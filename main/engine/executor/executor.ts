@@ -262,17 +262,20 @@ export class Executor {
     let skippedBy: Record<string, number> = {};
     let resumeAt = NEVER;
     let chunksDone = 0;
+    let open = false;
     for (const t of tasks) {
       const s = summarizeItems(t.items, NEVER);
       counts.total += t.items.length;
       for (const k of ['done', 'granted', 'sent', 'skipped', 'failed', 'retry', 'waiting'] as const) counts[k] += s.counts[k];
       skippedBy = addReasons(skippedBy, reasonsOf(t.items), 1);
       if (s.state === 'done') chunksDone++;
+      if (s.state === 'pending') open = true;
       if (s.state === 'retry' || s.state === 'waiting') resumeAt = Math.min(resumeAt, s.nextAttemptAt);
     }
     const now = this.options.clock.now();
     const run = await this.options.runs.update(runId, (r) => {
-      if (r.state !== 'running') return { ...r, counts, skippedBy, chunksDone };
+      // Items made pending meanwhile (a manual retry during this pass): it stays running and is taken up again.
+      if (r.state !== 'running' || open) return { ...r, counts, skippedBy, chunksDone };
       return resumeAt === NEVER ? { ...r, counts, skippedBy, chunksDone, state: 'done', finishedAt: now, resumeAt: NEVER } : { ...r, counts, skippedBy, chunksDone, state: 'waiting', resumeAt };
     });
     this.options.onChange?.(runId);
