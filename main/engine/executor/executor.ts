@@ -78,6 +78,25 @@ function addReasons(target: Record<string, number>, add: Record<string, number>,
   return out;
 }
 
+/** A run's totals from all its chunks (exact after any crash): counts, skip reasons, chunks done, the next due retry or wait, and whether items are still pending. */
+function tally(tasks: readonly Task[]): { counts: RunCounts; skippedBy: Record<string, number>; chunksDone: number; resumeAt: number; open: boolean } {
+  const counts = { ...ZERO_COUNTS };
+  let skippedBy: Record<string, number> = {};
+  let resumeAt = NEVER;
+  let chunksDone = 0;
+  let open = false;
+  for (const t of tasks) {
+    const s = summarizeItems(t.items, NEVER);
+    counts.total += t.items.length;
+    for (const k of ['done', 'granted', 'sent', 'skipped', 'failed', 'retry', 'waiting'] as const) counts[k] += s.counts[k];
+    skippedBy = addReasons(skippedBy, reasonsOf(t.items), 1);
+    if (s.state === 'done') chunksDone++;
+    if (s.state === 'pending') open = true;
+    if (s.state === 'retry' || s.state === 'waiting') resumeAt = Math.min(resumeAt, s.nextAttemptAt);
+  }
+  return { counts, skippedBy, chunksDone, resumeAt, open };
+}
+
 /**
  * Runs plan occurrences: split → load → execute, chunk by chunk, persisting each chunk's
  * outcomes, so a run taken up again (after a crash, a pause, or when its retries are due)
@@ -257,21 +276,7 @@ export class Executor {
 
   /** Counts from all chunks (exact after any crash), then done, or waiting for the next due retry. */
   private async finalize(runId: string): Promise<Run> {
-    const tasks = await this.options.runs.allTasks(runId);
-    const counts = { ...ZERO_COUNTS };
-    let skippedBy: Record<string, number> = {};
-    let resumeAt = NEVER;
-    let chunksDone = 0;
-    let open = false;
-    for (const t of tasks) {
-      const s = summarizeItems(t.items, NEVER);
-      counts.total += t.items.length;
-      for (const k of ['done', 'granted', 'sent', 'skipped', 'failed', 'retry', 'waiting'] as const) counts[k] += s.counts[k];
-      skippedBy = addReasons(skippedBy, reasonsOf(t.items), 1);
-      if (s.state === 'done') chunksDone++;
-      if (s.state === 'pending') open = true;
-      if (s.state === 'retry' || s.state === 'waiting') resumeAt = Math.min(resumeAt, s.nextAttemptAt);
-    }
+    const { counts, skippedBy, chunksDone, resumeAt, open } = tally(await this.options.runs.allTasks(runId));
     const now = this.options.clock.now();
     const run = await this.options.runs.update(runId, (r) => {
       // Items made pending meanwhile (a manual retry during this pass): it stays running and is taken up again.
@@ -367,14 +372,7 @@ export class Executor {
   }
 
   private async finalizeCountsOnly(runId: string): Promise<void> {
-    const tasks = await this.options.runs.allTasks(runId);
-    const counts = { ...ZERO_COUNTS };
-    let skippedBy: Record<string, number> = {};
-    for (const t of tasks) {
-      counts.total += t.items.length;
-      for (const k of ['done', 'granted', 'sent', 'skipped', 'failed', 'retry', 'waiting'] as const) counts[k] += t.counts[k];
-      skippedBy = addReasons(skippedBy, reasonsOf(t.items), 1);
-    }
+    const { counts, skippedBy } = tally(await this.options.runs.allTasks(runId));
     await this.options.runs.update(runId, (r) => ({ ...r, counts, skippedBy }));
   }
 
