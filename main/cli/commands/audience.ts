@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { validateRule } from '../../core/audience/validate.ts';
 import type { AudienceRule } from '../../core/audience/rule.ts';
@@ -7,6 +5,7 @@ import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { countMembers, explainAudience, streamMemberIds } from '../../engine/audience/evaluate-audience.ts';
 import type { AudienceOptions } from '../../engine/audience/audience-data.ts';
 import { defineCommand } from '../command-module.ts';
+import { readJsonFile } from '../read-json-file.ts';
 import { withDatabase } from '../with-database.ts';
 
 interface AudienceCliOptions {
@@ -18,19 +17,7 @@ interface AudienceCliOptions {
 
 /** Reads and validates RULE.json before the database is touched. */
 function readRule(file: string): AudienceRule {
-  let text: string;
-  try {
-    text = readFileSync(resolve(file), 'utf8');
-  } catch (error) {
-    throw new CampaignError('IM_FILE', { path: resolve(file), reason: (error as Error).message });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new CampaignError('AU_INVALID_RULE', { path: '(file)', reason: `not valid JSON: ${(error as Error).message}` });
-  }
-  return validateRule(raw);
+  return validateRule(readJsonFile(file, 'AU_INVALID_RULE'));
 }
 
 function evalOptions(options: AudienceCliOptions): AudienceOptions {

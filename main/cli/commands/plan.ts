@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createAppServices } from '../../app/create-app-services.ts';
 import { defaultDataDir } from '../../app/paths.ts';
 import { systemClock } from '../../app/system-clock.ts';
 import type { AppServices } from '../../app/services.ts';
-import { CampaignError } from '../../core/errors/campaign-error.ts';
 import type { Plan } from '../../core/plans/plan.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import { cliActor } from '../cli-actor.ts';
 import { defineCommand } from '../command-module.ts';
+import { readJsonFile } from '../read-json-file.ts';
 
 interface PlanCliOptions {
   dataDir?: string;
@@ -28,20 +26,6 @@ async function withServices<T>(options: PlanCliOptions, fn: (services: AppServic
   }
 }
 
-
-function readPlanFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(resolve(file), 'utf8');
-  } catch (error) {
-    throw new CampaignError('IM_FILE', { path: resolve(file), reason: (error as Error).message });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CampaignError('EN_PLAN_INVALID', { path: '(file)', reason: `not valid JSON: ${(error as Error).message}` });
-  }
-}
 
 const when = (at: number) => (at === 0 || at === NEVER ? '-' : new Date(at).toISOString());
 
@@ -73,7 +57,7 @@ export default defineCommand({
       else for (const p of plans) printPlan(p, options);
     });
     common(plan.command('create <file>').description('Create a draft from PLAN.json (see README "Plans")')).action(async (file: string, options: PlanCliOptions) => {
-      const input = readPlanFile(file);
+      const input = readJsonFile(file, 'EN_PLAN_INVALID');
       printPlan(await withServices(options, (s) => s.engine.plans.create(input, cliActor())), options);
     });
     for (const verb of ['activate', 'pause', 'resume', 'cancel'] as const) {
