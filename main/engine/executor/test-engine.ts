@@ -29,6 +29,17 @@ export const coupon: RightInput = {
   params: { benefit: { type: 'amount-off', amountOff: 1000 }, minSpend: 10000, validity: { type: 'days-from-grant', days: 30 } },
 };
 
+/** A plan input with one grant action; override what the test is about. */
+export function planInput(overrides: Partial<PlanInput> = {}): PlanInput {
+  return {
+    name: 'Test plan',
+    audienceId: 'aud-1',
+    time: { timeZone: ZONE, effective: {}, execution: { mode: 'immediate' } },
+    actions: [{ id: 'coupon', type: 'grant', subject: { type: 'right', id: 'R-1' } }],
+    ...overrides,
+  };
+}
+
 /** `n` customers c00001.. in store S1, all reachable by SMS unless `consent` says otherwise. */
 export function customers(n: number, overrides: (i: number) => Partial<Customer> = () => ({})): Customer[] {
   return Array.from({ length: n }, (_, k) => {

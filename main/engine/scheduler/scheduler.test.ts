@@ -1,11 +1,11 @@
 import { NEVER } from '../../db/schemas/schema-fields.ts';
-import { openSchedulerTest, planInput, staff } from './test-scheduler.ts';
+import { openEngineTest, planInput, staff } from '../executor/test-engine.ts';
 
 const HOUR = 3_600_000;
 
 async function setup(start: number) {
-  const t = await openSchedulerTest(start);
-  onTestFinished(() => t.close());
+  const t = await openEngineTest({ now: start });
+  onTestFinished(() => t.dispose());
   return t;
 }
 
