@@ -191,6 +191,18 @@ export interface PlanTemplate {
 }
 
 /**
+ * What a template may depend on besides its config: the time and the store's zone (e.g. a
+ * festival plan is dated from the next festival after `now`).
+ * @since 1.0.0
+ */
+export interface TemplateContext {
+  /** Now, ISO 8601 with offset. */
+  now: string;
+  /** The store's IANA time zone. */
+  timeZone: string;
+}
+
+/**
  * A plan as hooks see it (read-only JSON). `config` holds the values of the marketing type's
  * config form.
  * @since 1.0.0
@@ -252,8 +264,8 @@ export interface MarketingType {
   icon: string;
   /** The type's own settings, stored with each plan as `config` and shown as a form. */
   configSchema?: FormSchema;
-  /** The plan the editor starts from, given the config form's values. */
-  template(config: Record<string, Json>): PlanTemplate;
+  /** The plan the editor starts from, given the config form's values and the current time. */
+  template(config: Record<string, Json>, context: TemplateContext): PlanTemplate;
   /**
    * Optional: a say on each customer of a chunk just before it is executed. Return one entry
    * per customer, in order: `null` to go on, or a short reason to skip (shown in the run's
