@@ -104,7 +104,7 @@ describe('openDatabase', () => {
     await expect(database.settings.set('bad', { value: 1 } as never)).rejects.toThrow(/invalid settings entry/);
     await database.plugins.set('campaign-desk.birthday', {
       name: 'Birthday', version: '1.0.0', publisher: 'Campaign Desk', apiRange: '^1.0.0', builtIn: true, enabled: true, status: 'ok',
-      manifest: {}, grantedPermissions: [], location: '', installedAt: 1, updatedAt: 1,
+      manifest: {}, trust: 'builtin', keyId: '', config: {}, grantedPermissions: [], location: '', installedAt: 1, updatedAt: 1,
     });
     await database.close();
 
@@ -113,6 +113,19 @@ describe('openDatabase', () => {
     expect(Object.keys(await database.plugins.getAll())).toEqual(['campaign-desk.birthday']);
     await database.settings.delete('engine.quietHours');
     expect(await database.settings.getAll()).toEqual({});
+    await database.close();
+  });
+
+  it('reads plugin entries written in the previous format (v0: no trust or config), on a real file', async () => {
+    const dataDir = tempDir();
+    let database = await openDatabase({ dataDir });
+    const v0 = { name: 'Win-back', version: '1.2.0', publisher: 'Acme', apiRange: '^1.0.0', builtIn: false, enabled: true, status: 'ok', manifest: {}, grantedPermissions: [], location: 'plugins/com.acme.win-back', installedAt: 1, updatedAt: 1 };
+    await database.db.upsertLocal('plugins', { version: 0, entries: { 'com.acme.win-back': v0, 'campaign-desk.birthday': { ...v0, builtIn: true, location: '' } } });
+    await database.close();
+
+    database = await openDatabase({ dataDir });
+    expect(await database.plugins.get('com.acme.win-back')).toEqual({ ...v0, trust: 'unsigned', keyId: '', config: {} });
+    expect((await database.plugins.get('campaign-desk.birthday'))?.trust).toBe('builtin');
     await database.close();
   });
 

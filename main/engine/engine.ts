@@ -10,6 +10,7 @@ import { ChannelRegistry, channelConfigSchema, parseChannelSettings, type Channe
 import { dryRun, type DryRun } from './executor/dry-run.ts';
 import { ENGINE_SETTINGS_KEY, engineSettingsSchema, loadEngineSettings, type EngineSettings, type EngineSettingsPatch } from './executor/engine-settings.ts';
 import { Executor } from './executor/executor.ts';
+import type { EligibilityHook } from './executor/chunk-processor.ts';
 import { RunStore } from './executor/run-store.ts';
 import { PlanStore } from './plans/plan-store.ts';
 import { DocStore } from './rights/doc-store.ts';
@@ -39,6 +40,8 @@ export interface EngineOptions {
   dataDir: string;
   timer?: Timer;
   newId?: () => string;
+  /** The marketing types' say on each chunk's customers (the plugin host). */
+  eligibility?: EligibilityHook;
   /** A plan or run changed (the UI's live feeds). */
   onChange?: (what: 'plans' | 'runs', id: string) => void;
   onError?: (error: unknown) => void;
@@ -97,6 +100,7 @@ export class Engine {
       clock,
       settings: () => Promise.resolve(this.settingsCache),
       defaultZone: options.zone,
+      ...(options.eligibility ? { eligibility: options.eligibility } : {}),
       onChange: (id) => options.onChange?.('runs', id),
       onError: (error) => options.onError?.(error),
     });

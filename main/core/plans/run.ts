@@ -26,6 +26,8 @@ export interface RunPlan {
   limits: PlanLimits;
   marketingType: string;
   pluginId: string;
+  /** The marketing type's settings (for its plugin's hooks); absent in runs made before plugins. */
+  config?: Record<string, unknown>;
   /** Birthday runs: the local dates whose due customers this run serves ('YYYY-MM-DD'). */
   dueDates?: string[];
 }

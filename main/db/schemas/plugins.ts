@@ -3,6 +3,8 @@ import type { KeyValueStoreDefinition } from '../key-value-store.ts';
 import { epochMs, failure, jsonObject, oneOf, text, type Failure } from './schema-fields.ts';
 
 export const PLUGIN_STATUSES = ['ok', 'failed', 'incompatible'] as const;
+/** How the package's origin was established when it was installed. */
+export const PLUGIN_TRUST = ['builtin', 'trusted', 'unsigned', 'untrusted'] as const;
 
 /**
  * An installed plugin (the built-in marketing types included) and what the user allowed it,
@@ -19,6 +21,11 @@ export interface PluginEntry {
   status: (typeof PLUGIN_STATUSES)[number];
   /** The manifest as installed, checked by the plugin host. */
   manifest: Record<string, unknown>;
+  trust: (typeof PLUGIN_TRUST)[number];
+  /** The signing key's id ('' when unsigned or built in). */
+  keyId: string;
+  /** Values of the plugin's config form. */
+  config: Record<string, unknown>;
   /** Permissions of the manifest the user granted. */
   grantedPermissions: string[];
   /** Folder it was installed into, relative to the data dir ('' for built-in ones). */
@@ -39,19 +46,28 @@ export const pluginEntrySchema: JsonSchema<PluginEntry> = {
     enabled: { type: 'boolean' },
     status: oneOf(PLUGIN_STATUSES),
     manifest: jsonObject,
+    trust: oneOf(PLUGIN_TRUST),
+    keyId: text(64),
+    config: jsonObject,
     grantedPermissions: { type: 'array', items: text(100) },
     location: text(500),
     lastError: failure,
     installedAt: epochMs,
     updatedAt: epochMs,
   },
-  required: ['name', 'version', 'publisher', 'apiRange', 'builtIn', 'enabled', 'status', 'manifest', 'grantedPermissions', 'location', 'installedAt', 'updatedAt'],
+  required: ['name', 'version', 'publisher', 'apiRange', 'builtIn', 'enabled', 'status', 'manifest', 'trust', 'keyId', 'config', 'grantedPermissions', 'location', 'installedAt', 'updatedAt'],
   additionalProperties: false,
 };
 
 export const pluginsStore: KeyValueStoreDefinition<PluginEntry> = {
   id: 'plugins',
   schema: pluginEntrySchema,
-  version: 0,
-  migrations: {},
+  version: 1,
+  migrations: {
+    // v1 records trust and config; entries from before knew neither.
+    1: (entry) => {
+      const e = entry as Omit<PluginEntry, 'trust' | 'keyId' | 'config'>;
+      return { ...e, trust: e.builtIn ? 'builtin' : 'unsigned', keyId: '', config: {} };
+    },
+  },
 };

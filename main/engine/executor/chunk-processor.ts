@@ -29,8 +29,17 @@ const MAX_INLINE_REFUSALS = 20;
 /** Customers have no language field yet: messages are written in the store's language. */
 const DEFAULT_LOCALE = 'zh-CN';
 
-/** A plugin's say on customers (marketing type eligibility): a reason to skip, or null. */
-export type EligibilityHook = (run: Run, customers: readonly CustomerDoc[]) => Promise<ReadonlyMap<string, string | null>>;
+/**
+ * The marketing type's say on one customer (its plugin's hooks): a reason to skip, a time the
+ * item waits for (a per-customer execution time), or null to go on.
+ */
+export type CustomerVerdict = string | { waitUntil: number } | null;
+
+/**
+ * Asks the plan's marketing type about a chunk's customers. Throws (a PL_ error) when the
+ * plugin cannot answer: the run then pauses rather than acting without it.
+ */
+export type EligibilityHook = (run: Run, customers: readonly CustomerDoc[]) => Promise<ReadonlyMap<string, CustomerVerdict>>;
 
 export interface ChannelLookup {
   get(id: string): MessageChannel | undefined;
@@ -123,7 +132,7 @@ export class ChunkProcessor {
     const found = await this.deps.collections.customers.findByIds(ids).exec();
     const customers = new Map<string, CustomerDoc>();
     for (const [id, doc] of found) customers.set(id, doc.toMutableJSON() as CustomerDoc);
-    const verdicts = this.deps.eligibility ? await this.deps.eligibility(run, [...customers.values()]) : new Map<string, string | null>();
+    const verdicts = this.deps.eligibility ? await this.deps.eligibility(run, [...customers.values()]) : new Map<string, CustomerVerdict>();
     const quietEnd = messageActions.length > 0 ? quietUntil(quiet, now, zone) : null;
 
     const work: Work[] = [];
@@ -136,8 +145,12 @@ export class ChunkProcessor {
         continue;
       }
       const verdict = verdicts.get(customerId);
-      if (verdict) {
+      if (typeof verdict === 'string') {
         items[i] = { ...item, s: 'skipped', r: 'not-eligible', e: verdict.slice(0, 500) };
+        continue;
+      }
+      if (verdict && verdict.waitUntil > now) {
+        items[i] = { ...item, s: 'waiting', r: 'scheduled', n: verdict.waitUntil };
         continue;
       }
       const occurrence = item.o ?? run.occurrence;

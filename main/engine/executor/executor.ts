@@ -173,8 +173,12 @@ export class Executor {
       .catch(async (error: unknown) => {
         this.options.onError?.(error, run.id);
         const failure = error instanceof CampaignError ? { code: error.code, message: error.message } : { code: 'SYS_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+        // Its marketing type's plugin could not answer: wait for a person (who fixes or
+        // re-enables the plugin and resumes) rather than fail or act without it.
+        const state = failure.code.startsWith('PL_') ? 'paused' : 'failed';
+        const at = this.options.clock.now();
         await this.options.runs
-          .update(run.id, (r) => (FINISHED_RUN_STATES.includes(r.state) || r.state === 'paused' ? r : { ...r, state: 'failed', finishedAt: this.options.clock.now(), lastError: { ...failure, message: failure.message.slice(0, 2000), at: this.options.clock.now() } }))
+          .update(run.id, (r) => (FINISHED_RUN_STATES.includes(r.state) || r.state === 'paused' ? r : { ...r, state, ...(state === 'failed' ? { finishedAt: at } : {}), lastError: { ...failure, message: failure.message.slice(0, 2000), at } }))
           .catch(() => undefined);
       })
       .finally(() => {
@@ -304,10 +308,28 @@ export class Executor {
     return run;
   }
 
+  /**
+   * Pauses the open runs of plans whose marketing type comes from a plugin that stopped
+   * working, saying why; they are resumed by hand once it works again.
+   */
+  async pausePluginRuns(pluginId: string, failure: { code: string; message: string }): Promise<string[]> {
+    const open = await this.options.runs.list({ states: ['pending', 'splitting', 'running', 'waiting'], limit: 10_000 });
+    const paused: string[] = [];
+    for (const run of open.filter((r) => r.plan.pluginId === pluginId)) {
+      const at = this.options.clock.now();
+      await this.options.runs.update(run.id, (r) => (['pending', 'splitting', 'running', 'waiting'].includes(r.state) ? { ...r, state: 'paused', lastError: { code: failure.code, message: failure.message.slice(0, 2000), at } } : r));
+      await this.stopActive(run.id);
+      this.options.onChange?.(run.id);
+      paused.push(run.id);
+    }
+    return paused;
+  }
+
   async resume(runId: string): Promise<Run> {
     const run = await this.options.runs.update(runId, (r) => {
       if (r.state !== 'paused') throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state, action: 'resume' });
-      return { ...r, state: r.splitDone ? 'running' : 'pending', resumeAt: NEVER };
+      const { lastError: _cleared, ...rest } = r;
+      return { ...rest, state: r.splitDone ? 'running' : 'pending', resumeAt: NEVER };
     });
     this.wake();
     return run;

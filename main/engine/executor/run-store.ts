@@ -59,6 +59,7 @@ export class RunStore {
         limits: plan.limits,
         marketingType: plan.marketingType,
         pluginId: plan.pluginId,
+        config: plan.config,
         ...(input.dueDates ? { dueDates: input.dueDates } : {}),
       },
       startedAt: 0,

@@ -15,6 +15,7 @@ import { RightsService } from '../rights/rights-service.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { realTimer, ThrottleRegistry } from '../throttle/index.ts';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings.ts';
+import type { EligibilityHook } from './chunk-processor.ts';
 import { Executor } from './executor.ts';
 import { RunStore } from './run-store.ts';
 
@@ -67,7 +68,7 @@ export function customers(n: number, overrides: (i: number) => Partial<Customer>
  * The engine on a real database file: plans, scheduler, executor, rights, an outbox channel
  * `outbox` and any channels the test adds; a manual clock; fast defaults (no throttle waits).
  */
-export async function openEngineTest(options: { dir?: string; settings?: Partial<EngineSettings>; now?: number } = {}) {
+export async function openEngineTest(options: { dir?: string; settings?: Partial<EngineSettings>; now?: number; eligibility?: EligibilityHook } = {}) {
   const temp = options.dir ? null : makeTempDir('campaign-desk-engine-');
   const dataDir = options.dir ?? temp!.path;
   const clock = new ManualClock(options.now ?? T0);
@@ -93,6 +94,7 @@ export async function openEngineTest(options: { dir?: string; settings?: Partial
     settings: () => Promise.resolve(settings),
     defaultZone: ZONE,
     random: () => 0.5,
+    ...(options.eligibility ? { eligibility: options.eligibility } : {}),
   });
   const scheduler = new Scheduler({ plans: database.collections.plans, auditLog: database.collections.auditLog, runs, clock });
   return {
