@@ -18,6 +18,8 @@ import { packageSignatureSchema } from './signature.ts';
  * signed is what was built.
  */
 
+export type { PackageSignature, PluginPackage } from './plugin-package.ts';
+
 export type PackageSource = string | { fileName: string; data: Buffer };
 
 const readFailed = (path: string, error: unknown) => new CampaignError('IM_FILE', { path, reason: (error as Error).message });
