@@ -23,7 +23,7 @@ function spawn(source: string, options: Partial<PluginProcessOptions> = {}): Plu
     contributes: { marketingTypes: ['win-back'], messageChannels: ['slow'] },
     apiVersion: '1.0.0',
     ...options,
-    limits: { callTimeoutMs: 2_000, activateTimeoutMs: 3_000, ...options.limits },
+    limits: { callTimeoutMs: 5_000, activateTimeoutMs: 10_000, ...options.limits },
   });
   running.push(process);
   return process;
@@ -74,6 +74,7 @@ const WELL_BEHAVED = `
   module.exports = { default: {
     activate(ctx) {
       ctx.log.info('hello ' + ctx.pluginId + ' api ' + ctx.apiVersion + ' greeting ' + ctx.config.greeting);
+      console.warn('console goes to the log:', 42, { a: [1] });
       ctx.subscriptions.push(ctx.registerMarketingType({
         id: 'win-back',
         name: { en: 'Win back', 'zh-CN': '召回' },
@@ -108,7 +109,10 @@ describe('PluginProcess', () => {
     expect(process.state).toBe('starting');
     await started;
     expect(process.state).toBe('running');
-    expect(logs).toEqual([{ level: 'info', message: 'hello com.example.test api 1.0.0 greeting hi' }]);
+    expect(logs).toEqual([
+      { level: 'info', message: 'hello com.example.test api 1.0.0 greeting hi' },
+      { level: 'warn', message: 'console goes to the log: 42 {"a":[1]}' },
+    ]);
     expect(changes).toBe(1);
     expect(process.contributions).toEqual([
       {
@@ -232,13 +236,13 @@ describe('PluginProcess', () => {
     await crashing.call('marketingType', 'win-back', 'describe', [PLAN, 'en']).catch(() => null);
     const failure = await failed;
     expect(failure.code).toBe('PL_CRASHED');
-    expect(failure.params.reason).toMatch(/async boom/);
+    expect(failure.params.reason).toBe('unhandled promise rejection: async boom');
     expect(crashing.state).toBe('failed');
     await changed;
     expect(crashing.contributions).toEqual([]);
     const after = await rejection(crashing.call('marketingType', 'win-back', 'template', [{}, {}]));
     expect(after.code).toBe('PL_UNAVAILABLE');
-    expect(after.params.reason).toMatch(/crashed: async boom/);
+    expect(after.params.reason).toMatch(/crashed: unhandled promise rejection: async boom/);
 
     expect(healthy.state).toBe('running');
     expect(await healthy.call('marketingType', 'win-back', 'eligibility', [CUSTOMERS, PLAN, RUN])).toHaveLength(2);
@@ -364,12 +368,12 @@ describe('PluginProcess', () => {
     await process.start();
     const controller = new AbortController();
     const call = rejection(process.call('messageChannel', 'slow', 'send', [{ idempotencyKey: 'k1' }, {}], { signal: controller.signal, timeoutMs: 10_000 }));
-    await vi.waitFor(() => expect(logs.map((l) => l.message)).toContain('sending k1'));
+    await vi.waitFor(() => expect(logs.map((l) => l.message)).toContain('sending k1'), { timeout: 5_000 });
     controller.abort();
     const error = await call;
     expect(error.code).toBe('PL_CANCELLED');
     expect(error.params).toEqual({ id: 'com.example.test', call: 'messageChannel:slow.send' });
-    await vi.waitFor(() => expect(logs.map((l) => l.message)).toContain('cancelled k1 true'));
+    await vi.waitFor(() => expect(logs.map((l) => l.message)).toContain('cancelled k1 true'), { timeout: 5_000 });
     expect(process.state).toBe('running');
     expect(await process.call('messageChannel', 'slow', 'send', [{ idempotencyKey: 'k2' }, { quick: true }])).toEqual({ ok: true, providerId: 'quick' });
     const aborted = await rejection(process.call('messageChannel', 'slow', 'send', [{ idempotencyKey: 'k3' }, {}], { signal: AbortSignal.abort() }));

@@ -351,6 +351,26 @@ function bootstrap(bridge) {
     });
   }
 
+  // V8's own console here writes only to an inspector: send its lines to the plugin's log.
+  /** @param {string} level */
+  const consoleLine = (level) => (/** @type {unknown[]} */ ...parts) => log(level, parts.map(show).join(' '));
+  /** @param {unknown} value */
+  function show(value) {
+    if (typeof value === 'string') return value;
+    try {
+      const json = stringify(value);
+      if (typeof json === 'string' && isObject(value)) return json;
+    } catch {
+      // cyclic or throwing: shown as String() below
+    }
+    return text(value, 4000);
+  }
+  defineProperty(globalThis, 'console', {
+    value: freeze({ log: consoleLine('info'), info: consoleLine('info'), debug: consoleLine('info'), warn: consoleLine('warn'), error: consoleLine('error') }),
+    writable: true,
+    configurable: true,
+  });
+
   /** @param {string} json @param {Function} entry the plugin's CommonJS module body (module, exports) */
   function activate(json, entry) {
     const init = parse(json);
@@ -772,6 +792,18 @@ function onActivate(message) {
   }
   callRuntime(activate, JSON.stringify({ pluginId: message.pluginId, apiVersion: message.apiVersion, config: message.config }), entry);
 }
+
+// A rejection nobody handles is a plugin bug outside any call: crash, whatever Node's
+// --unhandled-rejections mode is, so the host marks the plugin failed.
+process.on('unhandledRejection', (reason) => {
+  let message;
+  try {
+    message = typeof reason === 'object' && reason !== null && typeof (/** @type {{ message?: unknown }} */ (reason).message) === 'string' ? /** @type {{ message: string }} */ (reason).message : String(reason);
+  } catch {
+    message = 'a value that cannot be shown';
+  }
+  throw new Error(`unhandled promise rejection: ${clip(message, MAX_ERROR_CHARS)}`);
+});
 
 port.on('message', (/** @type {HostMessage} */ message) => {
   switch (message.t) {

@@ -25,7 +25,7 @@ function spawn(source: string, options: Partial<PluginProcessOptions> = {}): Plu
     network: [],
     contributes: { marketingTypes: ['probe'], messageChannels: ['courier'] },
     apiVersion: '1.0.0',
-    limits: { callTimeoutMs: 3_000, activateTimeoutMs: 3_000 },
+    limits: { callTimeoutMs: 5_000, activateTimeoutMs: 10_000 },
     ...options,
   });
   running.push(process);
