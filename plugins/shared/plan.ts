@@ -21,5 +21,10 @@ export function messageAction(id: string, channel: CustomerChannel, body: Locali
   return { id, type: 'message', channel, via: DEFAULT_VIA, template: { 'zh-CN': { body: body['zh-CN'] }, en: { body: body.en } } };
 }
 
-/** `{{name|…}}`: a customer without a name on file still gets a greeting, not an error. */
-export const NAME: Localized = { en: '{{name|there}}', 'zh-CN': '{{name|亲爱的顾客}}' };
+/** The app keeps names of plans and audiences to this many characters. */
+export const MAX_NAME_LENGTH = 100;
+
+/** `full` when it fits the app's name length, else `short`. */
+export function fitName(full: string, short: string): string {
+  return full.length <= MAX_NAME_LENGTH ? full : short;
+}

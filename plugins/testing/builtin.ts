@@ -64,6 +64,17 @@ export function timeSpecOf(template: PlanTemplate, timeZone: string): PlanTimeSp
  * validateRule. Returns both, parsed.
  */
 export function validateTemplate(template: PlanTemplate, timeZone: string, marketingType: string): { plan: ValidPlanInput; rule: RuleInApp } {
+  // The app keeps plan and audience names to 100 characters, descriptions to 1000.
+  for (const [what, text, max] of [
+    ['name', template.name, 100],
+    ['audience.name', template.audience.name, 100],
+    ['description', template.description ?? { en: '', 'zh-CN': '' }, 1000],
+  ] as const) {
+    for (const locale of ['en', 'zh-CN'] as const) {
+      if (text[locale].trim() === '' && what !== 'description') throw new Error(`${what}.${locale} is empty`);
+      if (text[locale].length > max) throw new Error(`${what}.${locale} is longer than ${max}: ${text[locale]}`);
+    }
+  }
   const plan = validatePlanInput({
     name: template.name['zh-CN'],
     description: template.description?.['zh-CN'] ?? '',
