@@ -7,6 +7,9 @@ import AudiencesView from './views/audiences/AudiencesView.vue';
 import RightsView from './views/rights/RightsView.vue';
 import RecordsView from './views/records/RecordsView.vue';
 import RunsView from './views/runs/RunsView.vue';
+import PlansView from './views/plans/PlansView.vue';
+import PlanEditor from './views/plans/PlanEditor.vue';
+import PluginsView from './views/plugins/PluginsView.vue';
 import TimeExpressionsView from './views/settings/TimeExpressionsView.vue';
 import EngineSettingsView from './views/settings/EngineSettingsView.vue';
 
@@ -34,8 +37,14 @@ const routes: RouteRecordRaw[] = navItems.map((item) => {
   if (item.name === 'rights') return { path: item.path, name: item.name, component: RightsView };
   if (item.name === 'records') return { path: item.path, name: item.name, component: RecordsView };
   if (item.name === 'runs') return { path: item.path, name: item.name, component: RunsView };
+  if (item.name === 'plans') return { path: item.path, name: item.name, component: PlansView };
+  if (item.name === 'plugins') return { path: item.path, name: item.name, component: PluginsView };
   return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
 });
+// A plan's editor (new, or one saved plan) and its detail over the list.
+routes.push({ path: '/plans/new', name: 'plan-new', component: PlanEditor });
+routes.push({ path: '/plans/:id/edit', name: 'plan-edit', component: PlanEditor, props: true });
+routes.push({ path: '/plans/:id', name: 'plan-detail', component: PlansView, props: true });
 routes.push({ path: '/settings/time', name: 'settings-time', component: TimeExpressionsView });
 routes.push({ path: '/settings/engine', name: 'settings-engine', component: EngineSettingsView });
 routes.push({ path: '/:rest(.*)*', redirect: '/' });
