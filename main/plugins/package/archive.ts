@@ -116,7 +116,13 @@ export async function readArchive(data: Buffer, file: string, limits: PackageLim
     }
     if (path === null) return entry.resume();
     const chunks: Buffer[] = [];
-    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let bytes = 0;
+    entry.on('data', (chunk: Buffer) => {
+      // The header's size was checked; this holds even if the parser ever read past it.
+      bytes += chunk.length;
+      if (bytes > limits.maxFileBytes) refuse(new CampaignError('PL_TOO_LARGE', { file: entry.path, limit: formatBytes(limits.maxFileBytes) }));
+      else chunks.push(chunk);
+    });
     entry.on('end', () => files.set(path, Buffer.concat(chunks)));
   });
   parser.on('ignoredEntry', (entry: ReadEntry) => {

@@ -17,7 +17,10 @@ function tempDir(): string {
 
 describe('scaffoldPlugin', () => {
   it('creates a plugin that type-checks against the copied SDK, builds, and passes its own test', async () => {
-    const dir = scaffoldPlugin(tempDir(), 'win-back');
+    const parent = tempDir();
+    // Inside an ES-module project (like this app's folder) the plugin's own package.json keeps dist/plugin.js CommonJS.
+    writeFileSync(join(parent, 'package.json'), JSON.stringify({ type: 'module' }));
+    const dir = scaffoldPlugin(parent, 'win-back');
     expect(readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()).toEqual(
       ['README.md', 'package.json', 'plugin.json', 'src', 'src/campaign-desk-plugin.ts', 'src/index.ts', 'test', 'test/plugin.test.mjs', 'tsconfig.json'],
     );

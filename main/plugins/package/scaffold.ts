@@ -186,14 +186,18 @@ A Campaign Desk plugin: the marketing type \`${name}\` (see \`src/index.ts\`).
 - \`plugin.json\`: the manifest (id, version, publisher, what the plugin contributes).
 - \`test/plugin.test.mjs\`: runs the built plugin with \`node --test test/\`.
 
+Run the commands below in this folder. \`campaign-desk\` is the app's command: \`node <Campaign Desk
+folder>/bin/campaign-desk.mjs\`, or put it on your PATH with \`npm link\` in the Campaign Desk folder.
+
 Build and pack (writes \`dist/plugin.js\` and \`com.example.${name}-0.1.0.cdplugin\`), then test:
 
-    campaign-desk plugin pack
+    campaign-desk plugin pack .
     node --test test/
 
 Type-check (esbuild only strips the types): \`npx -p typescript tsc -p .\`
 
-Sign (set \`publisher\` in plugin.json to your name first; keep the .key.pem file out of this folder and secret):
+Sign: set \`publisher\` in plugin.json to your name, make a key pair once (keep the .key.pem secret and
+outside this folder), sign, and check what a store will see:
 
     campaign-desk plugin keygen --out ../my-publisher
     campaign-desk plugin sign com.example.${name}-0.1.0.cdplugin --key ../my-publisher.key.pem --publisher "Example"
