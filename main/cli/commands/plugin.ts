@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { apiVersion, type PluginManifest } from '../../../plugins/sdk/campaign-desk-plugin.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
@@ -57,10 +57,9 @@ function contributions(manifest: PluginManifest, locale: Locale): string {
 function init(name: string, options: { dir?: string }): void {
   const dir = scaffoldPlugin(resolve(options.dir ?? '.'), name);
   print(`created ${dir}`);
-  print('next:');
-  print(`  cd ${dir}`);
-  print('  campaign-desk plugin pack');
-  print('  node --test test/');
+  print('next: build and pack it, then run its test:');
+  print(`  campaign-desk plugin pack ${dir}`);
+  print(`  cd ${dir} && node --test test/`);
 }
 
 async function pack(dirArg: string | undefined, options: { out?: string } & JsonOption): Promise<void> {
@@ -85,6 +84,7 @@ function keygen(options: { out: string } & JsonOption): void {
     if (existsSync(file)) throw new CampaignError('CLI_USAGE', { reason: `${file} exists; pick another --out prefix (a key is never overwritten)` });
   }
   const keys = generateKeyPair();
+  mkdirSync(dirname(prefix), { recursive: true });
   writeFileSync(privateFile, keys.privateKeyPem, { mode: 0o600, flag: 'wx' });
   writeFileSync(publicFile, keys.publicKeyPem, { flag: 'wx' });
   if (options.json) {
