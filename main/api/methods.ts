@@ -4,6 +4,7 @@ import { demoMethods } from './demo.ts';
 import { importMethods } from './imports.ts';
 import { periodMethods } from './period.ts';
 import { planMethods } from './plans.ts';
+import { pluginMethods } from './plugins.ts';
 import { runMethods } from './runs.ts';
 import { engineMethods } from './engine.ts';
 import { rightsMethods } from './rights.ts';
@@ -11,4 +12,4 @@ import { settingsMethods } from './settings.ts';
 import { systemMethods } from './system.ts';
 
 /** Every method of the service API. Add an area's list here. */
-export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods, ...planMethods, ...runMethods, ...engineMethods] as const;
+export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods, ...planMethods, ...runMethods, ...engineMethods, ...pluginMethods] as const;

@@ -6,6 +6,8 @@ import { AudienceStore } from '../engine/audience/audience-store.ts';
 import { Engine } from '../engine/engine.ts';
 import { ImportJobs } from '../engine/import/import-jobs.ts';
 import { RightsService } from '../engine/rights/rights-service.ts';
+import { MarketingTypes } from '../plugins/marketing-types.ts';
+import { PluginManager, type PluginLimits } from '../plugins/plugin-manager.ts';
 import { seedDemo } from './demo.ts';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
@@ -23,6 +25,10 @@ export interface CreateAppServicesOptions {
   /** Run the scheduler and executor loops (the app does; tests and CLI commands drive them). */
   startEngine?: boolean;
   zone?: string;
+  /** Another folder of built-in plugins (tests). */
+  builtinPluginsDir?: string;
+  /** Time and memory limits of plugin workers (tests shorten them). */
+  pluginLimits?: PluginLimits;
 }
 
 /** How often grants past their expiry are marked expired (uses check expiry themselves). */
@@ -73,8 +79,24 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     }, CHANGE_NOTIFY_MS);
   });
   const audiences = new AudienceStore(database.collections.audiences, database.collections, randomUUID);
+  const engineRef: { current?: Engine } = {};
+  const plugins = await PluginManager.open({
+    database,
+    dataDir,
+    clock: options.clock,
+    ...(options.builtinPluginsDir ? { builtinDir: options.builtinPluginsDir } : {}),
+    ...(options.pluginLimits ? { limits: options.pluginLimits } : {}),
+    onChange: () => bus.emit('data-changed', { collection: 'plugins' }),
+    // Runs of its marketing types wait (paused, saying why) until it works again.
+    onPluginFailed: (pluginId, error) => {
+      console.error(`Plugin ${pluginId} failed: ${error.message}`);
+      void engineRef.current?.executor.pausePluginRuns(pluginId, error).catch((e: unknown) => console.error('Pausing runs failed:', e));
+    },
+  });
+  const marketingTypes = new MarketingTypes(plugins, options.clock, zone, options.pluginLimits?.callTimeoutMs);
   const engine = await Engine.open({
     database,
+    eligibility: marketingTypes.eligibility,
     rights,
     audiences,
     clock: options.clock,
@@ -83,7 +105,12 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     onChange: (what) => bus.emit('data-changed', { collection: what === 'plans' ? 'plans' : 'planRuns' }),
     onError: (error) => console.error('Engine:', error),
   });
-  if (options.startEngine) engine.start();
+  engineRef.current = engine;
+  if (options.startEngine) {
+    engine.start();
+    // Started in the background so the window opens at once; failures show in Plugins.
+    void plugins.startAll();
+  }
   let closed = false;
   return {
     info: { version: options.version, dataDir, startedAt: options.clock.now(), mode: options.mode },
@@ -93,6 +120,8 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     database,
     audiences,
     engine,
+    plugins,
+    marketingTypes,
     rights,
     imports: new ImportJobs(dataDir, database.collections, zone, () => options.clock.now()),
     zone,
@@ -101,6 +130,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
       closed = true;
       stopSweep();
       await engine.close();
+      await plugins.close();
       await rights.close();
       subscription.unsubscribe();
       clearTimeout(timer);

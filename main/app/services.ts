@@ -4,6 +4,8 @@ import type { AudienceStore } from '../engine/audience/audience-store.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ImportJobs } from '../engine/import/import-jobs.ts';
 import type { RightsService } from '../engine/rights/rights-service.ts';
+import type { MarketingTypes } from '../plugins/marketing-types.ts';
+import type { PluginManager } from '../plugins/plugin-manager.ts';
 import type { EventBus } from './event-bus.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -28,6 +30,10 @@ export interface AppServices {
   readonly rights: RightsService;
   /** Plans, scheduler, executor, channels and throttles. */
   readonly engine: Engine;
+  /** The plugin host: installed plugins, their isolated workers, trusted publisher keys. */
+  readonly plugins: PluginManager;
+  /** Marketing types from the plugins: templates, descriptions, and the executor's hooks. */
+  readonly marketingTypes: MarketingTypes;
   /** The IANA zone of the stores (one per data dir for now). */
   readonly zone: string;
   /** Releases files and timers; idempotent. */

@@ -81,6 +81,8 @@ async function start(): Promise<void> {
     clock: systemClock,
     seedDemoOnFirstRun: true,
     startEngine: true,
+    // Built by `npm run build:electron` into dist/plugins (main.cjs runs from dist/electron).
+    builtinPluginsDir: join(__dirname, '..', 'plugins'),
   });
   const router = createApiRouter(methods, { onBug: (error, method) => console.error(`[api] ${method ?? '?'} failed:`, error) });
   const ipc = createIPCHandler({ router, createContext: async (): Promise<ApiContext> => ({ services, transport: 'ipc' }) });

@@ -12,7 +12,7 @@ import { unsafePathReason } from './package-path.ts';
  * kind would otherwise leave the plugin's registrations undeclared.
  */
 
-export const PLUGIN_ID = /^[a-z0-9]+(\.[a-z0-9-]+)+$/;
+export const PLUGIN_ID = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/;
 export const CONTRIBUTION_ID = /^[a-z][a-z0-9-]{0,39}$/;
 // A DNS name or IPv4 address in lower case, optionally with a port.
 const NETWORK_HOST = /^(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:([1-9][0-9]{0,4}))?$/;
