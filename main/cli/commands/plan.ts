@@ -1,31 +1,17 @@
 import type { Command } from 'commander';
-import { createAppServices } from '../../app/create-app-services.ts';
-import { defaultDataDir } from '../../app/paths.ts';
-import { systemClock } from '../../app/system-clock.ts';
-import type { AppServices } from '../../app/services.ts';
 import type { Plan } from '../../core/plans/plan.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import { cliActor } from '../cli-actor.ts';
 import { defineCommand } from '../command-module.ts';
 import { readJsonFile } from '../read-json-file.ts';
+import { withServices } from '../with-services.ts';
 
 interface PlanCliOptions {
   dataDir?: string;
   zone: string;
   json?: boolean;
 }
-
-/** The app's services on the data dir, without the engine's own loops (the command drives them). */
-async function withServices<T>(options: PlanCliOptions, fn: (services: AppServices) => Promise<T>): Promise<T> {
-  const services = await createAppServices({ dataDir: defaultDataDir(options.dataDir), version: 'cli', mode: 'test', clock: systemClock, zone: options.zone });
-  try {
-    return await fn(services);
-  } finally {
-    await services.close();
-  }
-}
-
 
 const when = (at: number) => (at === 0 || at === NEVER ? '-' : new Date(at).toISOString());
 

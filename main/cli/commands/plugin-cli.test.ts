@@ -39,7 +39,7 @@ function tempDir(): string {
 }
 
 describe('campaign-desk plugin', () => {
-  it('init → pack → (the plugin\'s own test) → keygen → sign → verify --trust', async () => {
+  it('init → pack → (the plugin\'s own test) → keygen → sign → verify --trust → trust → install → list → uninstall', async () => {
     const root = tempDir();
     const init = cli(root, 'init', 'win-back');
     expect(init.err).toBe('');
@@ -80,7 +80,21 @@ describe('campaign-desk plugin', () => {
     // The signed archive holds the packed files plus signature.json, and nothing of the keys.
     expect([...(await readArchive(readFileSync(archive), 'a')).keys()]).toContain('signature.json');
     expect(readdirSync(dir)).not.toContain('acme.key.pem');
-  }, 120_000);
+
+    // → install into a data dir: refused until the publisher's key is trusted, then installed and running.
+    const dataDir = join(root, 'data');
+    const refused = cli(root, 'install', archive, '--data-dir', dataDir);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('PL_UNTRUSTED_PUBLISHER');
+    expect(cli(root, 'trust', keys.publicKey, '--publisher', 'Example', '--data-dir', dataDir).out).toContain(`trusted Example ${keys.keyId}`);
+    const install = cli(root, 'install', archive, '--data-dir', dataDir, '--json');
+    expect(install.err).toBe('');
+    const installed = JSON.parse(install.out) as { plugin: { id: string; trust: string; state: string; contributions: { kind: string; id: string }[] } };
+    expect(installed.plugin).toMatchObject({ id: 'com.example.win-back', trust: 'trusted', state: 'enabled' });
+    expect(installed.plugin.contributions).toEqual([expect.objectContaining({ kind: 'marketingType', id: 'win-back' })]);
+    expect(cli(root, 'list', '--data-dir', dataDir).out).toMatch(/^com\.example\.win-back {2}0\.1\.0 {2}Enabled {2}Signed by a trusted publisher/m);
+    expect(cli(root, 'uninstall', 'com.example.win-back', '--data-dir', dataDir).out).toContain('uninstalled com.example.win-back');
+  }, 180_000);
 
   it('verify: unsigned and untrusted are warnings without --trust; tampering and a foreign key are refused', async () => {
     const root = tempDir();

@@ -12,6 +12,7 @@ import { readPackage } from '../../plugins/package/read-package.ts';
 import { scaffoldPlugin } from '../../plugins/package/scaffold.ts';
 import { generateKeyPair, publicKeyFromPem, signedFiles, signPackage, verifyPackage, type TrustedKey, type VerifyResult } from '../../plugins/package/signature.ts';
 import { defineCommand } from '../command-module.ts';
+import { registerHostCommands } from '../plugin-host-commands.ts';
 import { cliLocale } from '../locale.ts';
 
 interface JsonOption {
@@ -187,7 +188,8 @@ export function registerPackageCommands(plugin: Command): void {
 export default defineCommand({
   name: 'plugin',
   register(program: Command) {
-    const plugin = program.command('plugin').description('Plugins: create, build, sign and verify plugin packages');
+    const plugin = program.command('plugin').description('Plugins: create, build, sign and verify packages; install and manage them in a data dir');
     registerPackageCommands(plugin);
+    registerHostCommands(plugin);
   },
 });
