@@ -214,3 +214,66 @@ describe('PluginManager (real workers, a real data dir)', () => {
     expect((await services.marketingTypes.template('com.test.vip', 'vip', {})).name.en).toBe('VIP day');
   });
 });
+
+describe('the six built-in plugins in the host (bundled from source, real workers)', () => {
+  let temp: ReturnType<typeof makeTempDir>;
+  let services: AppServices;
+  let clock: ManualClock;
+
+  beforeAll(async () => {
+    temp = makeTempDir('campaign-desk-builtins-');
+    // 2027-02-27 12:00 Shanghai: the day before a non-leap February 28.
+    clock = new ManualClock(Date.UTC(2027, 1, 27, 4, 0));
+    services = await createAppServices({ dataDir: temp.path, version: 'test', mode: 'test', clock, zone: ZONE });
+  });
+
+  afterAll(async () => {
+    await services.close();
+    temp.remove();
+  });
+
+  it('lists the six marketing types, each with a template the app accepts', async () => {
+    const types = await services.marketingTypes.list();
+    expect(types.map((t) => t.id).sort()).toEqual(['birthday', 'festival', 'interactive-fans', 'interest-audience', 'member-day', 'precise-audience']);
+    for (const type of types) {
+      const template = await services.marketingTypes.template(type.pluginId, type.id, {});
+      expect(template.name['zh-CN'].length).toBeGreaterThan(0);
+    }
+    expect((await services.plugins.list()).every((p) => p.state === 'enabled' && p.trust === 'builtin')).toBe(true);
+  });
+
+  it('birthday: a plan from its template grants and greets a Feb 29 customer on Feb 28 of 2027, skipping those without a birthday', async () => {
+    const right = await services.rights.catalog.createRight({ name: '生日券', kind: 'coupon', params: { benefit: { type: 'amount-off', amountOff: 2000 }, minSpend: 0, validity: { type: 'days-from-grant', days: 30 } } }, staff);
+    await services.database.collections.customers.bulkInsert(
+      customers(4, (i) => ({ birthday: i === 1 ? '1996-02-29' : i === 2 ? '1990-02-28' : i === 3 ? '1990-03-01' : undefined, consent: { sms: true } })).map(toCustomerDoc),
+    );
+    const template = await services.marketingTypes.template('campaign-desk.birthday', 'birthday', { time: '10:00', leapDay: 'feb28' });
+    const audience = await services.audiences.save({ name: template.audience.name['zh-CN'], rule: template.audience.rule as never }, clock.now());
+    const plan = await services.engine.plans.create(
+      {
+        name: template.name['zh-CN'],
+        marketingType: 'birthday',
+        pluginId: 'campaign-desk.birthday',
+        audienceId: audience.id,
+        time: { timeZone: ZONE, ...template.timing } as never,
+        actions: [{ id: 'gift', type: 'grant', subject: { type: 'right', id: right.id } }, ...(template.actions as never[])],
+        config: { time: '10:00', leapDay: 'feb28' },
+      },
+      staff,
+    );
+    await services.engine.plans.activate(plan.id, staff);
+
+    // Feb 28, 10:00 Shanghai: the daily sweep for that day.
+    clock.set(Date.UTC(2027, 1, 28, 2, 0));
+    const decisions = await services.engine.scheduler.tick();
+    const runId = decisions.find((d) => d.planId === plan.id)?.runId;
+    expect(runId).toBeTruthy();
+    await services.engine.executor.drain();
+    const run = await services.engine.runs.get(runId!);
+    expect(run.state).toBe('done');
+    const granted = await services.database.collections.grants.find({ selector: { planId: plan.id } }).exec();
+    expect(granted.map((g) => g.customerId).sort()).toEqual(['c000001', 'c000002']);
+    const sent = await services.database.collections.messages.find({ selector: { planId: plan.id } }).exec();
+    expect(sent.map((m) => m.customerId).sort()).toEqual(['c000001', 'c000002']);
+  });
+});
