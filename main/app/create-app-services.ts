@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.ts';
 import { ImportJobs } from '../engine/import/import-jobs.ts';
 import { RightsService } from '../engine/rights/rights-service.ts';
 import { MarketingTypes } from '../plugins/marketing-types.ts';
+import { pluginChannelFactory } from '../plugins/plugin-channel.ts';
 import { PluginManager, type PluginLimits } from '../plugins/plugin-manager.ts';
 import { seedDemo } from './demo.ts';
 import type { Clock } from '../core/clock.ts';
@@ -97,6 +98,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
   const engine = await Engine.open({
     database,
     eligibility: marketingTypes.eligibility,
+    channelKinds: new Map([['plugin', pluginChannelFactory(plugins)]]),
     rights,
     audiences,
     clock: options.clock,

@@ -6,7 +6,7 @@ import type { Actor } from '../core/rights/operation-record.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { JsonValue } from '../db/schemas/settings.ts';
 import type { AudienceStore } from './audience/audience-store.ts';
-import { ChannelRegistry, channelConfigSchema, parseChannelSettings, type ChannelConfig } from './channels/index.ts';
+import { ChannelRegistry, channelConfigSchema, parseChannelSettings, type ChannelConfig, type ChannelFactory } from './channels/index.ts';
 import { dryRun, type DryRun } from './executor/dry-run.ts';
 import { ENGINE_SETTINGS_KEY, engineSettingsSchema, loadEngineSettings, type EngineSettings, type EngineSettingsPatch } from './executor/engine-settings.ts';
 import { Executor } from './executor/executor.ts';
@@ -40,6 +40,8 @@ export interface EngineOptions {
   dataDir: string;
   timer?: Timer;
   newId?: () => string;
+  /** Channel kinds beyond the built-in ones (the plugin host's `plugin` kind). */
+  channelKinds?: ReadonlyMap<string, ChannelFactory>;
   /** The marketing types' say on each chunk's customers (the plugin host). */
   eligibility?: EligibilityHook;
   /** A plan or run changed (the UI's live feeds). */
@@ -50,9 +52,15 @@ export interface EngineOptions {
 /** A channel as the Settings screen shows it: secrets replaced by '••••'. */
 export type ChannelView = Record<string, unknown> & { id: string; kind: string; downstream: string };
 
+/** Settings of plugin channels whose names say they are secrets (API keys, tokens, passwords). */
+const SECRET_SETTING = /secret|key|token|pass/i;
+
 function redact(config: ChannelConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   for (const key of ['secret', 'pass']) if (typeof out[key] === 'string' && out[key] !== '') out[key] = '••••';
+  if (config.kind === 'plugin') {
+    out.settings = Object.fromEntries(Object.entries(config.settings).map(([k, v]) => [k, SECRET_SETTING.test(k) && typeof v === 'string' && v !== '' ? '••••' : v]));
+  }
   return out;
 }
 
@@ -81,6 +89,7 @@ export class Engine {
     this.channelConfigs = channelConfigs;
     this.throttles = new ThrottleRegistry(options.timer ?? realTimer, { maxRate: settings.defaultRate });
     this.channels = new ChannelRegistry({ dataDir: options.dataDir, clock, timeZone: options.zone });
+    for (const [kind, factory] of options.channelKinds ?? []) this.channels.registerKind(kind, factory);
     for (const config of channelConfigs) {
       try {
         this.channels.create(config);
@@ -180,6 +189,11 @@ export class Engine {
     const previous = this.channelConfigs.find((c) => c.id === (input as { id?: unknown } | null)?.id);
     const merged: Record<string, unknown> = { ...(input as Record<string, unknown>) };
     for (const key of ['secret', 'pass']) if (merged[key] === '••••' && previous) merged[key] = (previous as Record<string, unknown>)[key];
+    if (previous?.kind === 'plugin' && typeof merged.settings === 'object' && merged.settings !== null) {
+      const settings: Record<string, unknown> = { ...(merged.settings as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(settings)) if (v === '••••') settings[k] = previous.settings[k];
+      merged.settings = settings;
+    }
     const config = parseChannelSettings(channelConfigSchema, merged);
     await this.channels.replace(config);
     this.channelConfigs = [...this.channelConfigs.filter((c) => c.id !== config.id), config];

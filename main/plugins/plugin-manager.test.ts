@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppServices } from '../app/create-app-services.ts';
@@ -193,6 +195,52 @@ describe('PluginManager (real workers, a real data dir)', () => {
     await services.plugins.uninstall('com.acme.win-back', staff);
     expect((await services.plugins.list()).map((p) => p.id)).toEqual(['com.test.vip']);
     expect(existsSync(join(temp.path, 'data', 'plugins', 'com.acme.win-back'))).toBe(false);
+  });
+
+  it('sends through a plugin’s message channel (fetch to its granted host), with its secrets redacted in the channel list', async () => {
+    const received: { key: string | undefined; body: { to: string; text: string; id: string } }[] = [];
+    const gateway = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        received.push({ key: req.headers['x-api-key'] as string | undefined, body: JSON.parse(text) as { to: string; text: string; id: string } });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ messageId: `gw-${received.length}` }));
+      });
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
+    const host = `127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    const files = packageFiles({
+      activate: `ctx.registerMessageChannel({ id: 'acme-sms', name: { en: 'Acme SMS', 'zh-CN': 'Acme 短信' }, channels: ['sms'],
+        send: async (message, settings) => {
+          const res = await ctx.fetch('http://${host}/send', { method: 'POST', headers: { 'x-api-key': settings.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ to: message.address, text: message.body, id: message.idempotencyKey }) });
+          return res.status === 200 ? { ok: true, providerId: JSON.parse(res.body).messageId } : { ok: false, retryable: res.status >= 500, error: 'status ' + res.status };
+        } });`,
+    });
+    const manifest = JSON.parse(files.get('plugin.json')!.toString()) as { contributes: Record<string, string[]>; permissions?: { network: string[] } };
+    manifest.contributes.messageChannels = ['acme-sms'];
+    manifest.permissions = { network: [host] };
+    files.set('plugin.json', Buffer.from(JSON.stringify(manifest)));
+    await services.plugins.install(archive(files), { installAnyway: true, actor: staff });
+
+    await services.engine.saveChannel({ kind: 'plugin', id: 'acme', pluginId: 'com.acme.win-back', provider: 'acme-sms', settings: { apiKey: 'k-123', sender: 'ACME' } }, staff);
+    const view = services.engine.listChannels().find((c) => c.id === 'acme');
+    expect(view).toMatchObject({ kind: 'plugin', settings: { apiKey: '••••', sender: 'ACME' } });
+    // Saving the list back as shown keeps the stored key.
+    const { downstream: _shown, ...asShown } = view!;
+    await services.engine.saveChannel(asShown, staff);
+
+    await services.database.collections.customers.bulkInsert(customers(6).map(toCustomerDoc));
+    const audience = await services.audiences.save({ name: 'All', rule: everyoneRule as never }, clock.now());
+    const plan = await services.engine.plans.create({ name: 'Via Acme', marketingType: 'vip', pluginId: 'com.test.vip', audienceId: audience.id, time: { timeZone: ZONE, effective: {}, execution: { mode: 'immediate' } }, actions: [{ ...sms, via: 'acme' } as never] }, staff);
+    await services.engine.plans.activate(plan.id, staff);
+    const [decision] = await services.engine.scheduler.tick();
+    await services.engine.executor.drain();
+    expect(await services.engine.runs.get(decision!.runId!)).toMatchObject({ state: 'done', counts: { sent: 6 } });
+    expect(received).toHaveLength(6);
+    expect(received.every((r) => r.key === 'k-123' && r.body.to.startsWith('138'))).toBe(true);
+    const message = await services.database.collections.messages.findOne({ selector: { planId: plan.id } }).exec();
+    expect(message?.providerMessageId).toMatch(/^gw-\d$/);
   });
 
   it('contains a plugin that hangs in a hook: it is stopped and marked failed, its run pauses with the reason, other plugins go on', async () => {

@@ -5,9 +5,10 @@ import { parseChannelSettings, type MessageChannel } from './channel.ts';
 import { EmailChannel, emailConfigSchema } from './email-channel.ts';
 import { OutboxChannel, outboxConfigSchema } from './outbox-channel.ts';
 import { WebhookChannel, webhookConfigSchema } from './webhook-channel.ts';
+import { pluginChannelConfigSchema } from './plugin-channel-config.ts';
 
-/** The settings of a built-in channel, as stored in Settings > Channels. */
-export const channelConfigSchema = z.discriminatedUnion('kind', [webhookConfigSchema, emailConfigSchema, outboxConfigSchema]);
+/** The settings of a channel, as stored in Settings > Channels (a `plugin` one is built by the plugin host's factory). */
+export const channelConfigSchema = z.discriminatedUnion('kind', [webhookConfigSchema, emailConfigSchema, outboxConfigSchema, pluginChannelConfigSchema]);
 export type ChannelConfig = z.output<typeof channelConfigSchema>;
 export type ChannelConfigInput = z.input<typeof channelConfigSchema>;
 
