@@ -1,4 +1,5 @@
 import { createApiRouter } from '../api/router.ts';
+import type { Clock } from '../core/clock.ts';
 import { methods } from '../api/methods.ts';
 import { startBrowserServer, type BrowserServer } from '../host/browser-server.ts';
 import { createAppServices } from './create-app-services.ts';
@@ -12,6 +13,8 @@ export interface BrowserModeOptions {
   version: string;
   secret?: string;
   mode?: 'browser' | 'test';
+  /** The source of "now" (tests pass a ManualClock and move it instead of sleeping); default the system clock. */
+  clock?: Clock;
 }
 
 export interface RunningApp {
@@ -26,7 +29,7 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Run
     dataDir: options.dataDir,
     version: options.version,
     mode: options.mode ?? 'browser',
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     seedDemoOnFirstRun: (options.mode ?? 'browser') === 'browser',
     startEngine: true,
   });

@@ -76,7 +76,7 @@ export const plansUiMessages = defineMessages({
       },
       actionText: {
         grant: { right: 'Grant the right “{name}”', package: 'Grant the package “{name}”' },
-        message: 'Send a {channel} message through “{via}”',
+        message: 'Send a message by {channel} through “{via}”',
       },
       channel: { sms: 'SMS', email: 'E-mail', wechat: 'WeChat', app: 'App' },
       step: { type: 'Marketing type', audience: 'Audience', timing: 'Timing', actions: 'Actions', limits: 'Limits', review: 'Review' },
@@ -193,10 +193,12 @@ export const plansUiMessages = defineMessages({
       birthday: {
         scope: 'When',
         scopeOptions: { day: 'On the birthday', week: 'In the birthday week (its first day)', month: 'In the birthday month (the 1st)' },
+        scopeHelp: 'The birthday week starts on Monday; the birthday month on the 1st.',
         offsetDays: 'Days before (−) or after (+)',
         time: 'Send at',
         leapDay: 'February 29 birthdays in other years',
         leapDayOptions: { feb28: 'On February 28', mar1: 'On March 1' },
+        leapDayHelp: 'In years without February 29.',
       },
       festival: {
         festival: 'Festival',
@@ -417,10 +419,12 @@ export const plansUiMessages = defineMessages({
       birthday: {
         scope: '时间',
         scopeOptions: { day: '生日当天', week: '生日当周（第一天）', month: '生日当月（1 日）' },
+        scopeHelp: '生日当周从周一开始；生日当月从 1 日开始。',
         offsetDays: '提前（−）或推后（+）天数',
         time: '发送时间',
         leapDay: '2 月 29 日生日在平年',
         leapDayOptions: { feb28: '在 2 月 28 日', mar1: '在 3 月 1 日' },
+        leapDayHelp: '用于没有 2 月 29 日的年份。',
       },
       festival: {
         festival: '节日',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canDo, commandsFor, dateIn, nextRunAt, runTotals, skippedReasons, statusTagType } from './plan-format.ts';
+import { canDo, commandsFor, dateIn, formatInZone, nextRunAt, runTotals, skippedReasons, statusTagType } from './plan-format.ts';
 
 const counts = (n: number) => ({ total: n, done: n, granted: n, sent: n - 1, skipped: 1, failed: 0, retry: 0, waiting: 0 });
 
@@ -35,5 +35,11 @@ describe('plan display helpers', () => {
     // 2026-03-01T17:00Z is already March 2 in Shanghai.
     expect(dateIn(Date.UTC(2026, 2, 1, 17), 'Asia/Shanghai')).toBe('2026-03-02');
     expect(dateIn(Date.UTC(2026, 2, 1, 17), 'America/New_York')).toBe('2026-03-01');
+  });
+
+  it('formats instants in the store zone', () => {
+    expect(formatInZone(Date.UTC(2026, 10, 28, 2), 'Asia/Shanghai', 'en')).toBe('Nov 28, 2026, 10:00 AM');
+    expect(formatInZone(null, 'Asia/Shanghai', 'en')).toBe('—');
+    expect(formatInZone(9_999_999_999_999, 'Asia/Shanghai', 'en')).toBe('—');
   });
 });

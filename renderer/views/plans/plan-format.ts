@@ -76,3 +76,9 @@ export function dateIn(epochMs: number, timeZone: string): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
+
+/** A date and time read in a zone (a plan's store zone), e.g. "Nov 28, 2026, 10:00 AM"; a dash for none. */
+export function formatInZone(epochMs: number | null, timeZone: string, locale: string): string {
+  if (epochMs === null || !isTime(epochMs)) return '—';
+  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(epochMs));
+}
