@@ -5,12 +5,12 @@
  * Node, as the plugin worker runs them.
  */
 import * as icons from '@element-plus/icons-vue';
-import { build } from 'esbuild';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import semver from 'semver';
 import { apiVersion, definePlugin, type FormField, type Json, type MarketingType, type PluginContext, type PluginDefinition } from './sdk/campaign-desk-plugin.ts';
+import { bundlePluginSource } from '../main/plugins/package/build.ts';
 import { activateInProcess, readManifest } from './testing/activate-in-process.ts';
 import { activateBuiltin, BUILTIN_TYPES, PLUGINS_DIR, templateOf, type BuiltinType } from './testing/builtin.ts';
 
@@ -87,7 +87,7 @@ describe.each(BUILTIN_TYPES)('built-in plugin %s', (name) => {
   });
 
   it('bundles into one file that runs in a realm without Node, as the plugin worker runs it', async () => {
-    const code = await bundle(dir);
+    const code = await bundlePluginSource(dir);
     expect(code).not.toMatch(/\brequire\(/);
     const isolated = await activateIsolated(code, name);
     // What crosses is JSON: the isolated template equals the in-process one.
@@ -153,23 +153,6 @@ function fits(field: FormField, value: string | number | boolean): boolean {
     default:
       return typeof value === 'number' && (field.type === 'number' || Number.isInteger(value)) && value >= (field.minimum ?? -Infinity) && value <= (field.maximum ?? Infinity);
   }
-}
-
-/** The plugin bundled as the app's plugin build does it (src/index.ts → one CommonJS file). */
-async function bundle(dir: string): Promise<string> {
-  const result = await build({
-    absWorkingDir: dir,
-    entryPoints: [path.join(dir, 'src', 'index.ts')],
-    bundle: true,
-    format: 'cjs',
-    platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
-    charset: 'utf8',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]?.text ?? '';
 }
 
 /**
