@@ -20,6 +20,8 @@ import type {
   TemplateContext,
 } from '../sdk/campaign-desk-plugin.ts';
 import { activateInProcess, readManifest, throughJson, type ActivatedPlugin } from './activate-in-process.ts';
+import { toCustomerDoc } from '../../main/db/schemas/customers.ts';
+import { customerView as hostCustomerView } from '../../main/plugins/plugin-views.ts';
 
 export const BUILTIN_TYPES = ['birthday', 'festival', 'member-day', 'precise-audience', 'interest-audience', 'interactive-fans'] as const;
 export type BuiltinType = (typeof BUILTIN_TYPES)[number];
@@ -106,24 +108,9 @@ export function customer(input: Partial<CustomerInput> & { externalId: string })
   return customerSchema.parse({ storeId: 's1', registeredAt: '2024-01-01T00:00:00Z', ...input });
 }
 
-/** The customer as plugin hooks see it (no contact data). */
+/** The customer as plugin hooks see it (the host's own view: no contact data). */
 export function customerView(c: Customer): CustomerView {
-  return {
-    id: c.externalId,
-    storeId: c.storeId,
-    name: c.name,
-    gender: c.gender,
-    birthday: c.birthday ?? null,
-    level: c.level,
-    tags: c.tags,
-    points: c.points,
-    growth: c.growth,
-    isFan: c.isFan,
-    fanSince: c.fanSince ?? null,
-    registeredAt: c.registeredAt,
-    totalSpend: c.totalSpend,
-    lastOrderAt: c.lastOrderAt ?? null,
-  };
+  return hostCustomerView(toCustomerDoc(c));
 }
 
 let eventSeq = 0;
