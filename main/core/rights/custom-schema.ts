@@ -2,26 +2,13 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import { CampaignError } from '../errors/campaign-error.ts';
+import { formFieldSchema } from '../forms/form-schema.ts';
 
 /**
- * The JSON Schema a merchant writes for a custom right: a flat object of simple fields, the
- * subset a form can be generated from (text, number, whole number, yes/no, choice, date).
+ * The JSON Schema a merchant writes for a custom right: a flat object of simple fields (a form,
+ * the same field kinds plugin forms use: text, number, whole number, yes/no, choice, date).
  */
-const fieldSchema = z
-  .object({
-    type: z.enum(['string', 'number', 'integer', 'boolean']),
-    title: z.string().max(100).optional(),
-    description: z.string().max(500).optional(),
-    enum: z.array(z.union([z.string(), z.number()])).min(1).max(100).optional(),
-    format: z.enum(['date', 'date-time', 'email', 'uri']).optional(),
-    minimum: z.number().optional(),
-    maximum: z.number().optional(),
-    minLength: z.int().min(0).optional(),
-    maxLength: z.int().min(0).optional(),
-    pattern: z.string().max(500).optional(),
-    default: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  })
-  .strict();
+const fieldSchema = formFieldSchema;
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 

@@ -2,7 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import type { PluginManifest } from '../../../plugins/sdk/campaign-desk-plugin.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
-import { formSchemaSchema } from './form-schema.ts';
+import { formSchemaSchema } from '../../core/forms/form-schema.ts';
 import { unsafePathReason } from './package-path.ts';
 
 /**

@@ -3,8 +3,8 @@ import type { FormField, FormSchema } from '../../../plugins/sdk/campaign-desk-p
 
 /**
  * The SDK's {@link FormSchema} as a zod schema: a flat object form the app can render. Used for
- * a manifest's `configSchema`; the same shape serves the `configSchema` and `paramsSchema` of
- * contributions. Unknown keys are refused so that a misspelt `maxLenght` is reported rather than
+ * a plugin manifest's `configSchema`, the `configSchema` and `paramsSchema` of contributions,
+ * and the fields of merchant-defined custom rights (`core/rights/custom-schema.ts`). Unknown keys are refused so that a misspelt `maxLenght` is reported rather than
  * silently ignored.
  */
 
