@@ -9,9 +9,13 @@ import { toCustomerDoc } from '../../db/schemas/customers.ts';
 import { makeTempDir } from '../../testing/temp-dir.ts';
 
 function cli(dataDir: string, ...args: string[]) {
+  return cliIn('en', dataDir, ...args);
+}
+
+function cliIn(lang: 'en' | 'zh-CN', dataDir: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [join(appRoot, 'bin/campaign-desk.mjs'), 'plan', ...args, '--data-dir', dataDir], {
     encoding: 'utf8',
-    env: { ...process.env, LANG: 'en_US.UTF-8', CAMPAIGN_DESK_LANG: '' },
+    env: { ...process.env, LANG: 'en_US.UTF-8', CAMPAIGN_DESK_LANG: lang },
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
@@ -42,11 +46,12 @@ describe('campaign-desk plan', () => {
     const dry = cli(dir.path, 'dry-run', plan.id);
     expect(dry.out).toContain('audience 3  items 3');
     expect(dry.out).toContain('2 sendable, skipped {"consent":1}');
-    expect(cli(dir.path, 'activate', plan.id).out).toMatch(/scheduled/);
+    expect(cli(dir.path, 'activate', plan.id).out).toMatch(/ {2}Scheduled {2}/);
     const run = cli(dir.path, 'run', plan.id);
     expect(run.code).toBe(0);
-    expect(run.out).toContain('total 3  done 2  granted 0  sent 2  skipped 1 (consent 1)  failed 0');
-    expect(run.out).toMatch(/^R\w+ {2}done /);
+    expect(run.out).toContain('total 3  done 2  granted 0  sent 2  skipped 1 (Opted out of the channel 1)  failed 0');
+    expect(run.out).toMatch(/^R\w+ {2}Done /);
+    expect(cliIn('zh-CN', dir.path, 'runs', plan.id).out).toMatch(/^R\w+ {2}已完成 .*客户已退订该渠道 1/);
     expect(cli(dir.path, 'runs', plan.id).out.trim().split('\n')).toHaveLength(1);
     expect(cli(dir.path, 'list').out).toContain('Hello');
   }, 120_000);

@@ -6,6 +6,8 @@ import { cliActor } from '../cli-actor.ts';
 import { defineCommand } from '../command-module.ts';
 import { readJsonFile } from '../read-json-file.ts';
 import { withServices } from '../with-services.ts';
+import { formatMessage } from '../../core/i18n/format.ts';
+import { cliLocale } from '../locale.ts';
 
 interface PlanCliOptions {
   dataDir?: string;
@@ -15,15 +17,19 @@ interface PlanCliOptions {
 
 const when = (at: number) => (at === 0 || at === NEVER ? '-' : new Date(at).toISOString());
 
+/** A label from the engine's message tables in the CLI's language (statuses, states, skip reasons). */
+const label = (key: string) => formatMessage(cliLocale(), `engine.${key}`);
+
 function printPlan(plan: Plan, options: PlanCliOptions): void {
   if (options.json) console.log(JSON.stringify(plan, null, 2));
-  else console.log(`${plan.id}  ${plan.status}  v${plan.version}  next ${when(plan.nextFireAt)}  ${plan.name}`);
+  else console.log(`${plan.id}  ${label(`planStatus.${plan.status}`)}  v${plan.version}  next ${when(plan.nextFireAt)}  ${plan.name}`);
 }
 
 function printRun(run: Run): void {
   const c = run.counts;
-  const skipped = Object.entries(run.skippedBy).map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`${run.id}  ${run.state}  ${when(run.scheduledAt)}  total ${c.total}  done ${c.done}  granted ${c.granted}  sent ${c.sent}  skipped ${c.skipped}${skipped ? ` (${skipped})` : ''}  failed ${c.failed}  retry ${c.retry}  waiting ${c.waiting}`);
+  const skipped = Object.entries(run.skippedBy).map(([k, v]) => `${label(`reason.${k}`)} ${v}`).join(', ');
+  const error = run.lastError ? `  ${run.lastError.code}: ${run.lastError.message}` : '';
+  console.log(`${run.id}  ${label(`runState.${run.state}`)}  ${when(run.scheduledAt)}  total ${c.total}  done ${c.done}  granted ${c.granted}  sent ${c.sent}  skipped ${c.skipped}${skipped ? ` (${skipped})` : ''}  failed ${c.failed}  retry ${c.retry}  waiting ${c.waiting}${error}`);
 }
 
 function common(command: Command): Command {
