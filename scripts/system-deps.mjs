@@ -1,15 +1,26 @@
 // Debian packages the tests need, how to tell they are there, and how to get them.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 
-/** Each requirement: the Debian package and a file that proves it is installed. */
+/** Debian's PostgreSQL server binaries live in /usr/lib/postgresql/<major>/bin. */
+function hasPostgresServer() {
+  const dir = '/usr/lib/postgresql';
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).some((version) => existsSync(`${dir}/${version}/bin/initdb`) && existsSync(`${dir}/${version}/bin/pg_ctl`));
+}
+
+/**
+ * Each requirement: the Debian package and a file that proves it is installed (or, where the
+ * path has a version in it, a check).
+ */
 export const requirements = [
   { pkg: 'chromium', file: '/usr/bin/chromium', why: 'end-to-end tests drive the UI in Chromium' },
   { pkg: 'fonts-wqy-microhei', file: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', why: 'Chinese text in screenshots' },
+  { pkg: 'postgresql', check: hasPostgresServer, why: 'sync server tests run against a throwaway PostgreSQL cluster' },
 ];
 
 export function missingPackages() {
-  return requirements.filter((r) => !existsSync(r.file));
+  return requirements.filter((r) => !(r.check ? r.check() : existsSync(r.file)));
 }
 
 function isRoot() {

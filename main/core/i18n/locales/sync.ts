@@ -1,0 +1,51 @@
+import { defineMessages } from '../define-messages.ts';
+
+/** Messages of the SY error codes: the sync server's refusals and the sync client's failures. */
+export const syncMessages = defineMessages({
+  en: {
+    errors: {
+      SY_UNAUTHORIZED: 'The sync server needs a valid credential (Authorization: Bearer TOKEN): {reason}.',
+      SY_REVOKED: 'This credential ({credentialId}) was revoked by HQ. Ask HQ for a new one.',
+      SY_FORBIDDEN: 'A {role} credential may not {action}.',
+      SY_FOREIGN_STORE: 'Document {id} in {collection} belongs to store "{owner}", not to this store ({storeId}); refused.',
+      SY_READ_ONLY_DOCUMENT: 'Document {id} in {collection} was published by HQ and is read-only at the store; refused.',
+      SY_INVALID_DOCUMENT: 'Document {id} in {collection} does not match the collection schema: {reason}',
+      SY_BAD_REQUEST: 'Malformed request: {reason}',
+      SY_PAYLOAD_TOO_LARGE: 'The request body is larger than the limit of {limit} bytes; send smaller batches.',
+      SY_RATE_LIMITED: 'Too many requests from this credential; try again in {retryAfterSeconds} s.',
+      SY_UNKNOWN_COLLECTION: 'The sync server does not replicate a collection named "{collection}".',
+      SY_NOT_FOUND: 'No {what} "{id}" on the sync server.',
+      SY_UNKNOWN_STORE: 'No store "{storeId}" is registered on the sync server; HQ creates stores first.',
+      SY_ALREADY_EXISTS: 'A {what} "{id}" already exists on the sync server.',
+      SY_ALREADY_INITIALIZED: 'The sync server database already has an HQ admin; create more users with an admin credential.',
+      SY_BAD_DATABASE_URL: 'Cannot use the database "{url}": {reason}',
+      SY_DATABASE: 'The sync server database failed: {reason}',
+      SY_TOO_MANY_STREAMS: 'This credential already has {limit} open live streams; close one first.',
+      SY_NETWORK: 'Cannot reach the sync server at {url}: {reason}',
+      SY_BAD_RESPONSE: 'The sync server at {url} answered something unexpected: {reason}',
+    },
+  },
+  'zh-CN': {
+    errors: {
+      SY_UNAUTHORIZED: '同步服务器需要有效凭据（Authorization: Bearer 令牌）：{reason}。',
+      SY_REVOKED: '此凭据（{credentialId}）已被总部吊销，请向总部申请新凭据。',
+      SY_FORBIDDEN: '{role} 凭据不能{action}。',
+      SY_FOREIGN_STORE: '{collection} 中的文档 {id} 属于门店“{owner}”，不属于本门店（{storeId}），已拒绝。',
+      SY_READ_ONLY_DOCUMENT: '{collection} 中的文档 {id} 由总部发布，门店只读，已拒绝。',
+      SY_INVALID_DOCUMENT: '{collection} 中的文档 {id} 不符合集合结构：{reason}',
+      SY_BAD_REQUEST: '请求格式有误：{reason}',
+      SY_PAYLOAD_TOO_LARGE: '请求内容超过 {limit} 字节的上限，请分成更小的批次发送。',
+      SY_RATE_LIMITED: '此凭据的请求过于频繁，请 {retryAfterSeconds} 秒后再试。',
+      SY_UNKNOWN_COLLECTION: '同步服务器不同步名为“{collection}”的集合。',
+      SY_NOT_FOUND: '同步服务器上没有{what}“{id}”。',
+      SY_UNKNOWN_STORE: '同步服务器上没有登记门店“{storeId}”，请总部先创建门店。',
+      SY_ALREADY_EXISTS: '同步服务器上已有{what}“{id}”。',
+      SY_ALREADY_INITIALIZED: '同步服务器数据库已有总部管理员；请用管理员凭据创建更多用户。',
+      SY_BAD_DATABASE_URL: '无法使用数据库“{url}”：{reason}',
+      SY_DATABASE: '同步服务器数据库出错：{reason}',
+      SY_TOO_MANY_STREAMS: '此凭据已打开 {limit} 个实时连接，请先关闭一个。',
+      SY_NETWORK: '无法连接同步服务器 {url}：{reason}',
+      SY_BAD_RESPONSE: '同步服务器 {url} 的应答不符合预期：{reason}',
+    },
+  },
+});

@@ -1,0 +1,42 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { IdentityStore } from '../db/identity-store.ts';
+import type { Principal } from './principal.ts';
+import type { RateLimit } from './rate-limiter.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request speaks for; set by the authentication hook before any handler runs. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** A route anyone may call (only the health check). */
+    public?: boolean;
+  }
+}
+
+/**
+ * Every request carries `Authorization: Bearer TOKEN`, checked against the credentials table
+ * on each request (so a revocation applies at once), then counted against the credential's
+ * rate limit.
+ */
+export function installAuthentication(app: FastifyInstance, identity: IdentityStore, rateLimit: RateLimit | false): void {
+  const limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.public === true) return;
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the request has no Authorization: Bearer header' });
+    request.principal = await identity.authenticate(match[1]!);
+    const taken = limiter?.take(request.principal.credentialId, Date.now());
+    if (taken && !taken.ok) throw new CampaignError('SY_RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) });
+  });
+}
+
+/** The authenticated principal of a request (the hook guarantees one on non-public routes). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the request has no credential' });
+  return request.principal;
+}

@@ -1,0 +1,84 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+
+/**
+ * The schema migrations, oldest first, for SQLite and PostgreSQL alike (Kysely's schema builder
+ * writes each dialect's DDL). Never edit a released migration: add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('documents')
+        .addColumn('collection', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('published_all', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('deleted', 'integer', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('documents_pk', ['collection', 'id'])
+        .execute();
+      // Pulls walk a collection by checkpoint; a store's own documents by owner.
+      await db.schema.createIndex('documents_by_seq').on('documents').columns(['collection', 'seq']).unique().execute();
+      await db.schema.createIndex('documents_by_owner').on('documents').columns(['collection', 'owner', 'seq']).execute();
+      await db.schema
+        .createTable('publications')
+        .addColumn('collection', 'text', (c) => c.notNull())
+        .addColumn('doc_id', 'text', (c) => c.notNull())
+        .addColumn('store_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('publications_pk', ['collection', 'doc_id', 'store_id'])
+        .execute();
+      await db.schema
+        .createTable('sequences')
+        .addColumn('collection', 'text', (c) => c.primaryKey())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('stores')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('credentials')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('store_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('label', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+/**
+ * Brings the database to the newest schema. Safe to run from several server nodes at once on
+ * PostgreSQL: Kysely's migrator takes a lock table row while it works.
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'sync_migrations', migrationLockTableName: 'sync_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new CampaignError('SY_DATABASE', { reason: `migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}` }, { cause: error });
+  }
+}
+
+/** The names of every migration this build knows, oldest first. */
+export function knownMigrations(): string[] {
+  return Object.keys(migrations).sort();
+}
