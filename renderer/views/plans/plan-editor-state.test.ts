@@ -15,7 +15,9 @@ import {
   sweepExpression,
   switchExecution,
   toPlanInput,
+  withRuleDefaults,
 } from './plan-editor-state.ts';
+import type { RuleNode } from '../../../main/api/service-api.ts';
 import type { FormSchema, Plan, PlanTemplate } from './types.ts';
 
 const template: PlanTemplate = {
@@ -163,6 +165,25 @@ describe('plan editor state', () => {
       { field: 'note', reason: 'required' },
     ]);
     expect(configProblems(schema, { offsetDays: 1.5, note: 'x' })).toEqual([{ field: 'offsetDays', reason: 'type' }]);
+  });
+
+  it('fills the rule defaults a template may leave out, at any depth', () => {
+    const partial = {
+      op: 'and',
+      children: [{ kind: 'consent', channel: 'wechat' }, { op: 'not', child: { kind: 'absence', event: 'addToCart', within: { days: 7 }, thenNo: 'order' } }, { kind: 'behaviour', event: 'interaction', within: { days: 30 } }, { kind: 'fan' }, { kind: 'birthday', when: 'today' }],
+    } as unknown as RuleNode;
+    expect(withRuleDefaults(partial)).toEqual({
+      op: 'and',
+      children: [
+        { kind: 'consent', channel: 'wechat' },
+        { op: 'not', child: { kind: 'absence', event: 'addToCart', within: { days: 7 }, thenNo: 'order', filter: {} } },
+        { kind: 'behaviour', event: 'interaction', within: { days: 30 }, filter: {}, minCount: 1 },
+        { kind: 'fan', isFan: true },
+        { kind: 'birthday', when: 'today', offsetDays: 0 },
+      ],
+    });
+    const s = stateFromTemplate(birthdayType, {}, { ...template, audience: { name: template.audience.name, rule: { version: 1, root: { kind: 'behaviour', event: 'browse', within: { days: 7 } } } } }, 'UTC', 'en');
+    expect(s.audience.root).toEqual({ kind: 'behaviour', event: 'browse', within: { days: 7 }, filter: {}, minCount: 1 });
   });
 
   it('builds the audience to save', () => {

@@ -138,6 +138,30 @@ export function configProblems(schema: FormSchema | null | undefined, config: Re
 
 // ---- starting points ------------------------------------------------------------------
 
+/**
+ * A rule with the defaults the rule format fills in when it reads one (behaviour filters,
+ * minimum counts, birthday offsets, fan flags): a plugin's template may leave them out, and
+ * the rule builder edits every field.
+ */
+export function withRuleDefaults(node: RuleNode): RuleNode {
+  if ('op' in node) {
+    if (node.op === 'not') return { op: 'not', child: withRuleDefaults(node.child) };
+    return { op: node.op, children: node.children.map(withRuleDefaults) };
+  }
+  switch (node.kind) {
+    case 'behaviour':
+      return { ...node, filter: node.filter ?? {}, minCount: node.minCount ?? 1 };
+    case 'absence':
+      return { ...node, filter: node.filter ?? {} };
+    case 'birthday':
+      return { ...node, offsetDays: node.offsetDays ?? 0 };
+    case 'fan':
+      return { ...node, isFan: node.isFan ?? true };
+    default:
+      return node;
+  }
+}
+
 /** A new plan from a marketing type's template; the template's timing gets the store's zone. */
 export function stateFromTemplate(type: Pick<MarketingType, 'pluginId' | 'id'>, config: Record<string, unknown>, template: PlanTemplate, zone: string, locale: UiLocale): EditorState {
   const timing = clone(template.timing) as Omit<PlanTime, 'timeZone'>;
@@ -150,7 +174,7 @@ export function stateFromTemplate(type: Pick<MarketingType, 'pluginId' | 'id'>, 
     name: template.name[locale] || template.name.en,
     description: template.description?.[locale] ?? '',
     storeId: '',
-    audience: { id: null, name: template.audience.name[locale] || template.audience.name.en, root: clone(template.audience.rule.root) as RuleNode, dirty: true },
+    audience: { id: null, name: template.audience.name[locale] || template.audience.name.en, root: withRuleDefaults(clone(template.audience.rule.root) as RuleNode), dirty: true },
     time,
     misfire: template.misfire ?? 'fire-once',
     actions: clone(template.actions) as PlanAction[],
@@ -168,7 +192,7 @@ export function stateFromPlan(plan: Plan, audience: Pick<AudienceDoc, 'id' | 'na
     description: plan.description,
     storeId: plan.storeId,
     audience: audience
-      ? { id: audience.id, name: audience.name, root: clone(audience.rule.root), dirty: false }
+      ? { id: audience.id, name: audience.name, root: withRuleDefaults(clone(audience.rule.root)), dirty: false }
       : { id: plan.audienceId, name: plan.audienceId, root: { kind: 'attribute', field: 'level', cmp: 'gte', value: 0 }, dirty: false },
     time: clone(plan.time),
     misfire: plan.misfire,
