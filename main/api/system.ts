@@ -12,6 +12,8 @@ export interface SystemInfo {
   mode: 'desktop' | 'browser' | 'test';
   /** ISO 8601, the service's clock at the time of the answer. */
   now: string;
+  /** The stores' IANA time zone: plan dates and times are read in it. */
+  zone: string;
   /** Documents per collection. */
   counts: Record<string, number>;
 }
@@ -24,6 +26,7 @@ async function systemInfo(ctx: ApiContext): Promise<SystemInfo> {
     startedAt: new Date(info.startedAt).toISOString(),
     mode: info.mode,
     now: new Date(clock.now()).toISOString(),
+    zone: ctx.services.zone,
     counts: await ctx.services.database.counts(),
   };
 }

@@ -4,12 +4,11 @@ import { DEFAULT_ZONE } from './plan-editor-state.ts';
 
 /**
  * The store's time zone and the service's "now" (the service's clock, not this computer's):
- * a new plan's dates are read in that zone. The zone is the one system info reports, else
- * the app's default zone.
+ * a new plan's dates are read in that zone.
  */
 export async function loadStoreTime(): Promise<{ zone: string; now: number }> {
-  const info: SystemInfo & { zone?: unknown; timeZone?: unknown } = await api().query('system/get-info');
-  const zone = typeof info.zone === 'string' && info.zone ? info.zone : typeof info.timeZone === 'string' && info.timeZone ? info.timeZone : DEFAULT_ZONE;
+  const info: SystemInfo = await api().query('system/get-info');
+  const zone = info.zone || DEFAULT_ZONE;
   const now = Date.parse(info.now);
   return { zone, now: Number.isNaN(now) ? Date.now() : now };
 }
