@@ -42,7 +42,7 @@ export async function startHarness(options: SyncServerOptions): Promise<Harness>
 }
 
 /** Raw HTTP for refusal tests: status and parsed body. */
-export async function http(url: string, init: { method?: string; token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown> }> {
+export async function http(url: string, init: { method?: string; token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; body: { error?: { code: string; message: string } } & Record<string, unknown> }> {
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers: {
@@ -59,5 +59,5 @@ export async function http(url: string, init: { method?: string; token?: string;
   } catch {
     body = { text };
   }
-  return { status: response.status, body };
+  return { status: response.status, headers: response.headers, body };
 }

@@ -131,9 +131,9 @@ export class DocumentStore {
       seen.add(id);
       if (principal.kind === 'store' && collection.storeField !== null) {
         const owner = doc[collection.storeField];
-        if (owner !== principal.storeId) {
-          throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: owner === HQ_OWNER ? 'HQ' : String(owner), storeId: principal.storeId });
-        }
+        // storeId '' marks a chain-wide document: HQ's, read-only at every store.
+        if (owner === HQ_OWNER) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
+        if (owner !== principal.storeId) throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: String(owner), storeId: principal.storeId });
       }
     }
     if (principal.kind === 'hq') {

@@ -1,0 +1,106 @@
+// The two traps of issue #9 on a real PostgreSQL, with two server nodes sharing it: the
+// checkpoint watermark (concurrent pushers while a client pulls) and concurrent first pushes.
+import { schemas, type HumanDocumentType } from 'rxdb/plugins/test-utils';
+import { SyncHttpClient, type SyncCheckpoint } from '../../main/sync/sync-http-client.ts';
+import { createSyncServer, type SyncServer } from '../src/index.ts';
+import { startHarness, type Harness, type TestStore } from './harness.ts';
+import { waitFor, watchStream } from './helpers.ts';
+import { startPostgres, type TestPostgres } from './postgres.ts';
+
+type Human = HumanDocumentType & { _deleted: boolean };
+
+let postgres: TestPostgres;
+let nodeA: Harness;
+let nodeB: SyncServer;
+let urlB: string;
+const stores: TestStore[] = [];
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+  const database = await postgres.createDatabase('races');
+  const options = { database, collections: { human: schemas.human }, rateLimit: false as const };
+  nodeA = await startHarness(options);
+  nodeB = await createSyncServer(options);
+  urlB = await nodeB.listen();
+  for (const id of ['S1', 'S2', 'S3', 'S4']) stores.push(await nodeA.createStore(id));
+});
+afterAll(async () => {
+  await nodeA?.close();
+  await nodeB?.close();
+  await postgres?.stop();
+});
+
+/** A client of `store` that talks to node B instead of node A. */
+const onNodeB = (store: TestStore) => new SyncHttpClient({ baseUrl: urlB, token: store.token });
+
+const human = (passportId: string, firstName: string): Human => ({ passportId, firstName, lastName: 'L', age: 30, _deleted: false });
+
+describe('sync server on PostgreSQL, two nodes', () => {
+  it('gives a client that pulls while 4 stores push concurrently every document (the watermark trap)', async () => {
+    const batches = 25;
+    const perBatch = 20;
+    const hqOnB = new SyncHttpClient({ baseUrl: urlB, token: (await nodeA.admin.request<{ token: string }>('POST', '/hq/users', { id: 'watcher', name: 'Watcher', role: 'read-only' })).token });
+    const stream = watchStream<Human>(hqOnB, 'human');
+    await waitFor(() => stream.events.length > 0, 2000, 'the stream on node B');
+
+    let pushing = true;
+    const pulled = new Set<string>();
+    let pulls = 0;
+    const puller = (async () => {
+      let checkpoint: SyncCheckpoint | undefined;
+      for (;;) {
+        const done = !pushing;
+        const page = await nodeA.admin.pull<Human>('human', checkpoint, 37);
+        pulls++;
+        for (const doc of page.documents) pulled.add(doc.passportId);
+        checkpoint = page.checkpoint;
+        // Every push was acknowledged before `done`: an empty page then means the end.
+        if (page.documents.length === 0 && done) return;
+      }
+    })();
+    await Promise.all(
+      stores.map(async (store, s) => {
+        const client = s % 2 === 0 ? store.client : onNodeB(store);
+        for (let b = 0; b < batches; b++) {
+          const rows = Array.from({ length: perBatch }, (_, k) => ({ newDocumentState: human(`${store.id}-${b}-${k}`, store.id) }));
+          expect(await client.push('human', rows)).toEqual([]);
+        }
+      }),
+    );
+    pushing = false;
+    await puller;
+
+    const total = stores.length * batches * perBatch;
+    expect(pulled.size).toBe(total);
+    expect(pulls).toBeGreaterThan(batches);
+    // Node B's live stream got every document node A or B wrote, in checkpoint order.
+    await waitFor(() => new Set(stream.documents().map((d) => d.passportId)).size === total, 5000, 'node B’s stream to carry every document');
+    const checkpoints = stream.events.flatMap((e) => (e === 'RESYNC' ? [] : [e.checkpoint.seq]));
+    expect(checkpoints).toEqual([...checkpoints].sort((a, b) => a - b));
+    stream.stop();
+  });
+
+  it('decides concurrent first pushes of one document: exactly one wins, the others get its state', async () => {
+    const [store] = stores;
+    const writers = 8;
+    const ids = Array.from({ length: 20 }, (_, i) => `race-${i}`);
+    const results = await Promise.all(
+      ids.flatMap((id) =>
+        Array.from({ length: writers }, async (_, w) => {
+          const client = w % 2 === 0 ? store!.client : onNodeB(store!);
+          const conflicts = await client.push<Human>('human', [{ newDocumentState: human(id, `writer-${w}`) }]);
+          return { id, writer: `writer-${w}`, conflicts };
+        }),
+      ),
+    );
+    const stored = new Map((await nodeA.server.documents.list('human')).map((d) => [d.passportId as string, d as Human]));
+    for (const id of ids) {
+      const attempts = results.filter((r) => r.id === id);
+      const winners = attempts.filter((r) => r.conflicts.length === 0);
+      expect(winners, id).toHaveLength(1);
+      const winner = stored.get(id)!;
+      expect(winner.firstName).toBe(winners[0]!.writer);
+      for (const loser of attempts.filter((r) => r.conflicts.length > 0)) expect(loser.conflicts).toEqual([winner]);
+    }
+  });
+});
