@@ -10,6 +10,7 @@ import RunsView from './views/runs/RunsView.vue';
 import PlansView from './views/plans/PlansView.vue';
 import PlanEditor from './views/plans/PlanEditor.vue';
 import PluginsView from './views/plugins/PluginsView.vue';
+import AuditView from './views/audit/AuditView.vue';
 import TimeExpressionsView from './views/settings/TimeExpressionsView.vue';
 import EngineSettingsView from './views/settings/EngineSettingsView.vue';
 
@@ -23,6 +24,7 @@ export const navItems = [
   { name: 'records', path: '/records', icon: 'Document' },
   { name: 'runs', path: '/runs', icon: 'VideoPlay' },
   { name: 'plugins', path: '/plugins', icon: 'Grid' },
+  { name: 'audit', path: '/audit', icon: 'Lock' },
   { name: 'sync', path: '/sync', icon: 'Refresh' },
   { name: 'settings', path: '/settings', icon: 'Setting' },
 ] as const;
@@ -39,6 +41,7 @@ const routes: RouteRecordRaw[] = navItems.map((item) => {
   if (item.name === 'runs') return { path: item.path, name: item.name, component: RunsView };
   if (item.name === 'plans') return { path: item.path, name: item.name, component: PlansView };
   if (item.name === 'plugins') return { path: item.path, name: item.name, component: PluginsView };
+  if (item.name === 'audit') return { path: item.path, name: item.name, component: AuditView };
   return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
 });
 // A plan's editor (new, or one saved plan) and its detail over the list.

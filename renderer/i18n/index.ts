@@ -2,6 +2,7 @@ import { createI18n } from 'vue-i18n';
 import { catalog } from '../../main/core/i18n/catalog.ts';
 import type { MessageTree } from '../../main/core/i18n/format.ts';
 import { audienceUiMessages } from './audience-messages.ts';
+import { auditUiMessages } from './audit-messages.ts';
 import { periodUiMessages } from './period-messages.ts';
 import { plansUiMessages } from './plans-messages.ts';
 import { pluginsUiMessages } from './plugins-messages.ts';
@@ -10,7 +11,7 @@ import { runsUiMessages } from './runs-messages.ts';
 import { uiMessages } from './ui-messages.ts';
 
 /** The renderer's own message modules, merged over the shared catalog. Add new ones here. */
-const uiModules = [uiMessages, audienceUiMessages, rightsUiMessages, periodUiMessages, runsUiMessages, plansUiMessages, pluginsUiMessages];
+const uiModules = [uiMessages, audienceUiMessages, rightsUiMessages, periodUiMessages, runsUiMessages, plansUiMessages, pluginsUiMessages, auditUiMessages];
 
 export type UiLocale = 'zh-CN' | 'en';
 const STORAGE_KEY = 'campaign-desk.locale';

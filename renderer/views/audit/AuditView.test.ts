@@ -1,0 +1,67 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import ElementPlus from 'element-plus';
+import { i18n } from '../../i18n/index.ts';
+import type { AuditEntry, AuditVerification } from '../../../main/api/audit.ts';
+import AuditView from './AuditView.vue';
+
+/** The service as the screen calls it: answers by method name, records every call. */
+const calls: { name: string; input: unknown }[] = [];
+const answers = new Map<string, (input: unknown) => unknown>();
+function answer(name: string, input: unknown): Promise<unknown> {
+  calls.push({ name, input });
+  return Promise.resolve(answers.get(name)?.(input));
+}
+vi.mock('../../api/client.ts', () => ({
+  api: () => ({ query: answer, mutate: answer, subscribe: () => () => undefined }),
+  connected: { value: true },
+}));
+
+const edit: AuditEntry = {
+  id: 'A-2', seq: 2, at: Date.UTC(2026, 2, 10, 2, 0), device: 'D-1', actor: { type: 'user', id: 'desk' }, method: 'plans/update-plan', targetCollection: 'plans', targetId: 'p1',
+  outcome: 'ok', errorCode: '', summary: 'Weekly VIP', changes: [{ path: 'name', before: 'Weekly', after: 'Weekly VIP' }], details: { transport: 'ipc' }, prevHash: 'a'.repeat(64), hash: 'b'.repeat(64),
+};
+const refused: AuditEntry = { ...edit, id: 'A-1', seq: 1, method: 'plans/activate-plan', outcome: 'error', errorCode: 'SYS_NOT_FOUND', summary: 'not found', prevHash: '', hash: 'a'.repeat(64) };
+delete refused.changes;
+
+beforeEach(() => {
+  i18n.global.locale.value = 'en';
+  calls.length = 0;
+  answers.clear();
+  answers.set('audit/list-entries', () => ({ entries: [edit, refused], total: 2 }));
+});
+
+describe('Audit log screen', () => {
+  it('lists entries, searches, opens an entry with its changes, and verifies the chain', async () => {
+    const wrapper = mount(AuditView, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body });
+    onTestFinished(() => wrapper.unmount());
+    await flushPromises();
+    expect(calls[0]).toEqual({ name: 'audit/list-entries', input: { offset: 0, limit: 50 } });
+    const rows = wrapper.findAll('[data-testid="audit-table"] tbody tr');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.text()).toContain('plans/update-plan');
+    expect(rows[1]!.text()).toContain('SYS_NOT_FOUND');
+
+    await wrapper.find('input[data-testid="audit-method"], [data-testid="audit-method"] input').setValue('plans');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', offset: 0, limit: 50 } });
+
+    await rows[0]!.trigger('click');
+    await flushPromises();
+    const detail = document.querySelector('[data-testid="audit-changes"]');
+    expect(detail?.textContent).toContain('Weekly VIP');
+    expect(detail?.textContent).toContain('name');
+
+    const broken: AuditVerification = { ok: false, count: 1, broken: { seq: 2, id: 'A-2', problem: 'edited', expectedSeq: 2 } };
+    answers.set('audit/verify-chain', () => broken);
+    await wrapper.find('[data-testid="audit-verify"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="audit-verify-result"]').text()).toContain('The chain is broken at entry 2: its content no longer matches its hash');
+    answers.set('audit/verify-chain', () => ({ ok: true, count: 2, lastSeq: 2, lastHash: edit.hash }));
+    await wrapper.find('[data-testid="audit-verify"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="audit-verify-result"]').text()).toContain('Chain intact: 2 entries, last entry 2.');
+  });
+});

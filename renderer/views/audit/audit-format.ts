@@ -1,0 +1,41 @@
+import type { AuditEntry, AuditFilter } from '../../../main/api/audit.ts';
+
+/** A changed field's value as people read it: text as is, other values as JSON, absent as a dash. */
+export function valueText(value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** `collection/id`, or the collection alone. */
+export function targetText(entry: Pick<AuditEntry, 'targetCollection' | 'targetId'>): string {
+  if (!entry.targetId) return entry.targetCollection || '—';
+  return entry.targetCollection ? `${entry.targetCollection}/${entry.targetId}` : entry.targetId;
+}
+
+/** What the screen's search form holds. Dates are local `YYYY-MM-DD`, the end date included. */
+export interface AuditSearchForm {
+  method: string;
+  actor: string;
+  text: string;
+  dates: [string, string] | null;
+}
+
+/** The first instant of a local date (this computer's zone), epoch ms. */
+function startOfDay(date: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).getTime();
+}
+
+/** The API filter of the form: blanks left out, the date range from the first day's start to the last day's end. */
+export function filterOf(form: AuditSearchForm): Omit<AuditFilter, 'offset' | 'limit'> {
+  const filter: Omit<AuditFilter, 'offset' | 'limit'> = {};
+  if (form.method.trim()) filter.method = form.method.trim();
+  if (form.actor.trim()) filter.actor = form.actor.trim();
+  if (form.text.trim()) filter.text = form.text.trim();
+  if (form.dates) {
+    filter.since = startOfDay(form.dates[0]);
+    const [y, m, d] = form.dates[1].split('-').map(Number);
+    filter.until = new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + 1).getTime();
+  }
+  return filter;
+}
