@@ -1,4 +1,5 @@
 import { audienceMethods } from './audiences.ts';
+import { auditMethods } from './audit.ts';
 import { customerMethods } from './customers.ts';
 import { demoMethods } from './demo.ts';
 import { importMethods } from './imports.ts';
@@ -12,4 +13,4 @@ import { settingsMethods } from './settings.ts';
 import { systemMethods } from './system.ts';
 
 /** Every method of the service API. Add an area's list here. */
-export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods, ...planMethods, ...runMethods, ...engineMethods, ...pluginMethods] as const;
+export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods, ...planMethods, ...runMethods, ...engineMethods, ...pluginMethods, ...auditMethods] as const;

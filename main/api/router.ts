@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { AnyTRPCProcedure } from '@trpc/server';
 import type { z } from 'zod';
 import { BugError, CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
+import { recordMutation } from './audit-trail.ts';
 import type { ApiContext } from './context.ts';
 import type { MethodDef } from './define.ts';
 import { createRegistry } from './registry.ts';
@@ -89,7 +90,10 @@ export function createApiRouter(methods: readonly MethodDef[], options: RouterOp
     if (method.kind === 'query') {
       procedures[method.name] = base.query(({ input, ctx }) => run(() => (method as MethodDef<'query'>).handler(validate(method, input), ctx)));
     } else if (method.kind === 'mutation') {
-      procedures[method.name] = base.mutation(({ input, ctx }) => run(() => (method as MethodDef<'mutation'>).handler(validate(method, input), ctx)));
+      // Every mutation goes into the audit log (audit-trail.ts), refused ones included.
+      procedures[method.name] = base.mutation(({ input, ctx }) =>
+        run(() => recordMutation(method.name, input, ctx, async () => (method as MethodDef<'mutation'>).handler(validate(method, input), ctx), options.onBug)),
+      );
     } else {
       const sub = method as MethodDef<'subscription'>;
       procedures[method.name] = base.subscription(async function* ({ input, ctx, signal }) {

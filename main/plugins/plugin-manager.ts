@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import { apiVersion, type FormSchema, type Json, type Localized, type PluginManifest } from '../../plugins/sdk/campaign-desk-plugin.ts';
 import type { Clock } from '../core/clock.ts';
@@ -9,6 +8,7 @@ import { CampaignError } from '../core/errors/campaign-error.ts';
 import type { Failure } from '../core/errors/failure.ts';
 import type { Actor } from '../core/rights/operation-record.ts';
 import type { AppDatabase } from '../db/open-database.ts';
+import { AuditLog } from '../engine/audit/audit-log.ts';
 import type { PluginEntry } from '../db/schemas/plugins.ts';
 import { PluginProcess } from './host/plugin-process.ts';
 import type { ContributionDescriptor, ContributionKind } from './host/protocol.ts';
@@ -525,8 +525,7 @@ export class PluginManager {
   }
 
   private async audit(method: string, id: string, actor: Actor, outcome: 'ok' | 'error', errorCode: string, summary: string, details: Record<string, unknown>): Promise<void> {
-    await this.options.database.collections.auditLog.insert({
-      id: `A-${randomUUID()}`,
+    await AuditLog.of(this.options.database.collections.auditLog).append({
       at: this.options.clock.now(),
       actor,
       method,

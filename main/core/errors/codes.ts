@@ -176,6 +176,8 @@ export const ERROR_CODES = [
   'SY_TOO_MANY_STREAMS',
   'SY_NETWORK',
   'SY_BAD_RESPONSE',
+  // AD: audit log
+  'AD_CHAIN_BROKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

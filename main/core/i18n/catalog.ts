@@ -9,12 +9,13 @@ import { messageMessages } from './locales/messages.ts';
 import { engineMessages } from './locales/engine.ts';
 import { pluginMessages } from './locales/plugins.ts';
 import { syncMessages } from './locales/sync.ts';
+import { auditMessages } from './locales/audit.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, engineMessages, messageMessages, throttleMessages, pluginMessages, syncMessages];
+const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, engineMessages, messageMessages, throttleMessages, pluginMessages, syncMessages, auditMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {

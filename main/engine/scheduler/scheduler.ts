@@ -8,6 +8,7 @@ import { formatLocalDate, localDayOf } from '../../core/time/instant.ts';
 import type { AuditLogDoc } from '../../db/schemas/audit-log.ts';
 import type { PlanDoc } from '../../db/schemas/plans.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
+import { AuditLog, type AuditEntryInput } from '../audit/audit-log.ts';
 import type { RunStore } from '../executor/run-store.ts';
 import { WakeLoop } from '../wake-loop.ts';
 
@@ -157,8 +158,7 @@ export class Scheduler {
   }
 
   private async log(decisions: Decision[]): Promise<void> {
-    const docs: AuditLogDoc[] = decisions.map((d, i) => ({
-      id: `sched-${d.at}-${d.planId}-${i}`.slice(0, 64),
+    const entries: AuditEntryInput[] = decisions.map((d) => ({
       at: d.at,
       actor: { type: 'system', id: 'scheduler' },
       method: 'scheduler/fire',
@@ -169,7 +169,7 @@ export class Scheduler {
       summary: `${d.kind}: ${d.planName}`.slice(0, 500),
       details: { kind: d.kind, fireAt: d.fireAt, missed: d.missed, runId: d.runId, nextFireAt: d.nextFireAt },
     }));
-    await this.options.auditLog.bulkUpsert(docs);
+    await AuditLog.of(this.options.auditLog).appendAll(entries);
   }
 
   /** The scheduler's recent decisions, newest first. */
