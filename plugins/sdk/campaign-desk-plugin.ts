@@ -30,7 +30,9 @@ export const apiVersion = '1.0.0';
  * @since 1.0.0
  */
 export interface Localized {
+  /** @since 1.0.0 */
   en: string;
+  /** @since 1.0.0 */
   'zh-CN': string;
 }
 
@@ -40,6 +42,7 @@ export interface Localized {
  * @since 1.0.0
  */
 export interface Disposable {
+  /** @since 1.0.0 */
   dispose(): void;
 }
 
@@ -49,7 +52,9 @@ export interface Disposable {
  * @since 1.0.0
  */
 export interface CancellationToken {
+  /** @since 1.0.0 */
   readonly isCancellationRequested: boolean;
+  /** @since 1.0.0 */
   onCancellationRequested(listener: () => void): Disposable;
 }
 
@@ -59,25 +64,41 @@ export interface CancellationToken {
  * @since 1.0.0
  */
 export interface FormSchema {
+  /** @since 1.0.0 */
   type: 'object';
+  /** @since 1.0.0 */
   title?: string;
+  /** @since 1.0.0 */
   description?: string;
+  /** @since 1.0.0 */
   properties: Record<string, FormField>;
+  /** @since 1.0.0 */
   required?: string[];
 }
 
 /** @since 1.0.0 */
 export interface FormField {
+  /** @since 1.0.0 */
   type: 'string' | 'number' | 'integer' | 'boolean';
+  /** @since 1.0.0 */
   title?: string;
+  /** @since 1.0.0 */
   description?: string;
+  /** @since 1.0.0 */
   enum?: (string | number)[];
+  /** @since 1.0.0 */
   format?: 'date' | 'date-time' | 'email' | 'uri';
+  /** @since 1.0.0 */
   minimum?: number;
+  /** @since 1.0.0 */
   maximum?: number;
+  /** @since 1.0.0 */
   minLength?: number;
+  /** @since 1.0.0 */
   maxLength?: number;
+  /** @since 1.0.0 */
   pattern?: string;
+  /** @since 1.0.0 */
   default?: string | number | boolean;
 }
 
@@ -98,8 +119,11 @@ export type TimeWindow = { days: number; hours?: undefined } | { hours: number; 
 
 /** Narrows behaviour events. @since 1.0.0 */
 export interface EventFilter {
+  /** @since 1.0.0 */
   category?: string;
+  /** @since 1.0.0 */
   productId?: string;
+  /** @since 1.0.0 */
   interaction?: 'message' | 'like' | 'share';
 }
 
@@ -130,7 +154,9 @@ export type RuleNode =
 
 /** A versioned audience rule. @since 1.0.0 */
 export interface AudienceRule {
+  /** @since 1.0.0 */
   version: 1;
+  /** @since 1.0.0 */
   root: RuleNode;
 }
 
@@ -151,14 +177,19 @@ export type ExecutionTime =
  * @since 1.0.0
  */
 export interface PlanTiming {
+  /** @since 1.0.0 */
   effective: { start?: string | null; end?: string | null };
+  /** @since 1.0.0 */
   period?: string | null;
+  /** @since 1.0.0 */
   execution: ExecutionTime;
 }
 
 /** Message text in one language; `{{name}}`, `{{couponCode}}`, `{{expiry}}`, `{{store}}`… @since 1.0.0 */
 export interface MessageText {
+  /** @since 1.0.0 */
   subject?: string;
+  /** @since 1.0.0 */
   body: string;
 }
 
@@ -169,9 +200,13 @@ export type PlanAction =
 
 /** Per-plan limits; a missing field means the app's settings apply. @since 1.0.0 */
 export interface PlanLimits {
+  /** @since 1.0.0 */
   quietHours?: { start: string; end: string } | null;
+  /** @since 1.0.0 */
   frequencyCap?: { max: number; days: number } | null;
+  /** @since 1.0.0 */
   maxRate?: number;
+  /** @since 1.0.0 */
   maxAttempts?: number;
 }
 
@@ -181,12 +216,19 @@ export interface PlanLimits {
  * @since 1.0.0
  */
 export interface PlanTemplate {
+  /** @since 1.0.0 */
   name: Localized;
+  /** @since 1.0.0 */
   description?: Localized;
+  /** @since 1.0.0 */
   audience: { name: Localized; rule: AudienceRule };
+  /** @since 1.0.0 */
   timing: PlanTiming;
+  /** @since 1.0.0 */
   actions: PlanAction[];
+  /** @since 1.0.0 */
   limits?: PlanLimits;
+  /** @since 1.0.0 */
   misfire?: 'fire-once' | 'skip';
 }
 
@@ -196,9 +238,9 @@ export interface PlanTemplate {
  * @since 1.0.0
  */
 export interface TemplateContext {
-  /** Now, ISO 8601 with offset. */
+  /** Now, ISO 8601 with offset. @since 1.0.0 */
   now: string;
-  /** The store's IANA time zone. */
+  /** The store's IANA time zone. @since 1.0.0 */
   timeZone: string;
 }
 
@@ -208,13 +250,21 @@ export interface TemplateContext {
  * @since 1.0.0
  */
 export interface PlanView {
+  /** @since 1.0.0 */
   id: string;
+  /** @since 1.0.0 */
   name: string;
+  /** @since 1.0.0 */
   storeId: string;
+  /** @since 1.0.0 */
   marketingType: string;
+  /** @since 1.0.0 */
   timeZone: string;
+  /** @since 1.0.0 */
   timing: PlanTiming;
+  /** @since 1.0.0 */
   actions: PlanAction[];
+  /** @since 1.0.0 */
   config: Record<string, Json>;
 }
 
@@ -224,27 +274,43 @@ export interface PlanView {
  * @since 1.0.0
  */
 export interface CustomerView {
+  /** @since 1.0.0 */
   id: string;
+  /** @since 1.0.0 */
   storeId: string;
+  /** @since 1.0.0 */
   name: string;
+  /** @since 1.0.0 */
   gender: 'female' | 'male' | 'unknown';
+  /** @since 1.0.0 */
   birthday: string | null;
+  /** @since 1.0.0 */
   level: number;
+  /** @since 1.0.0 */
   tags: string[];
+  /** @since 1.0.0 */
   points: number;
+  /** @since 1.0.0 */
   growth: number;
+  /** @since 1.0.0 */
   isFan: boolean;
+  /** @since 1.0.0 */
   fanSince: string | null;
+  /** @since 1.0.0 */
   registeredAt: string;
+  /** @since 1.0.0 */
   totalSpend: number;
+  /** @since 1.0.0 */
   lastOrderAt: string | null;
 }
 
 /** The run a hook is called for. @since 1.0.0 */
 export interface RunView {
+  /** @since 1.0.0 */
   id: string;
+  /** @since 1.0.0 */
   planId: string;
-  /** The occurrence being run (ISO 8601). */
+  /** The occurrence being run (ISO 8601). @since 1.0.0 */
   occurrence: string;
 }
 
@@ -256,28 +322,32 @@ export interface RunView {
  * @since 1.0.0
  */
 export interface MarketingType {
-  /** Unique within the plugin: letters, digits and `-`. */
+  /** Unique within the plugin: letters, digits and `-`. @since 1.0.0 */
   id: string;
+  /** @since 1.0.0 */
   name: Localized;
+  /** @since 1.0.0 */
   description: Localized;
-  /** An Element Plus icon name (e.g. 'Present', 'Calendar') shown in the type picker. */
+  /** An Element Plus icon name (e.g. 'Present', 'Calendar') shown in the type picker. @since 1.0.0 */
   icon: string;
-  /** The type's own settings, stored with each plan as `config` and shown as a form. */
+  /** The type's own settings, stored with each plan as `config` and shown as a form. @since 1.0.0 */
   configSchema?: FormSchema;
-  /** The plan the editor starts from, given the config form's values and the current time. */
+  /** The plan the editor starts from, given the config form's values and the current time. @since 1.0.0 */
   template(config: Record<string, Json>, context: TemplateContext): PlanTemplate;
   /**
    * Optional: a say on each customer of a chunk just before it is executed. Return one entry
    * per customer, in order: `null` to go on, or a short reason to skip (shown in the run's
    * summary). Called with at most a few hundred customers at a time.
+   * @since 1.0.0
    */
   eligibility?(customers: CustomerView[], plan: PlanView, run: RunView, token: CancellationToken): (string | null)[] | Promise<(string | null)[]>;
   /**
    * Optional: a per-customer execution time inside the occurrence being run (ISO 8601), or
    * `null` for "now". Items due later wait until their time.
+   * @since 1.0.0
    */
   executionTime?(customer: CustomerView, plan: PlanView, run: RunView): string | null;
-  /** Optional: one sentence describing a plan of this type, for lists and the review step. */
+  /** Optional: one sentence describing a plan of this type, for lists and the review step. @since 1.0.0 */
   describe?(plan: PlanView, locale: 'en' | 'zh-CN'): string;
 }
 
@@ -288,10 +358,15 @@ export interface MarketingType {
  * @since 1.0.0
  */
 export interface AudienceConditionKind {
+  /** Unique within the plugin; listed under the manifest's `contributes`. @since 1.0.0 */
   id: string;
+  /** Shown in the app's pickers. @since 1.0.0 */
   name: Localized;
+  /** One or two sentences under the name. @since 1.0.0 */
   description?: Localized;
+  /** The form the user fills in when choosing it. @since 1.0.0 */
   paramsSchema: FormSchema;
+  /** @since 1.0.0 */
   expand(params: Record<string, Json>): RuleNode;
 }
 
@@ -301,10 +376,15 @@ export interface AudienceConditionKind {
  * @since 1.0.0
  */
 export interface TimeMode {
+  /** Unique within the plugin; listed under the manifest's `contributes`. @since 1.0.0 */
   id: string;
+  /** Shown in the app's pickers. @since 1.0.0 */
   name: Localized;
+  /** One or two sentences under the name. @since 1.0.0 */
   description?: Localized;
+  /** The form the user fills in when choosing it. @since 1.0.0 */
   paramsSchema: FormSchema;
+  /** @since 1.0.0 */
   resolve(params: Record<string, Json>): PlanTiming;
 }
 
@@ -314,9 +394,13 @@ export interface TimeMode {
  * @since 1.0.0
  */
 export interface RightType {
+  /** Unique within the plugin; listed under the manifest's `contributes`. @since 1.0.0 */
   id: string;
+  /** Shown in the app's pickers. @since 1.0.0 */
   name: Localized;
+  /** One or two sentences under the name. @since 1.0.0 */
   description?: Localized;
+  /** The form the user fills in when choosing it. @since 1.0.0 */
   paramsSchema: FormSchema;
 }
 
@@ -325,12 +409,17 @@ export interface RightType {
  * @since 1.0.0
  */
 export interface OutgoingMessage {
-  /** Stable per (plan, occurrence, customer, action): send it with the request so the provider can de-duplicate. */
+  /** Stable per (plan, occurrence, customer, action): send it with the request so the provider can de-duplicate. @since 1.0.0 */
   idempotencyKey: string;
+  /** @since 1.0.0 */
   channel: CustomerChannel;
+  /** @since 1.0.0 */
   address: string;
+  /** @since 1.0.0 */
   subject?: string;
+  /** @since 1.0.0 */
   body: string;
+  /** @since 1.0.0 */
   locale: 'en' | 'zh-CN';
 }
 
@@ -346,12 +435,15 @@ export type SendResult = { ok: true; providerId?: string } | { ok: false; retrya
  * @since 1.0.0
  */
 export interface MessageChannelProvider {
+  /** Unique within the plugin; listed under the manifest's `contributes`. @since 1.0.0 */
   id: string;
+  /** Shown in the app's pickers. @since 1.0.0 */
   name: Localized;
-  /** Which customer channels it can carry. */
+  /** Which customer channels it can carry. @since 1.0.0 */
   channels: CustomerChannel[];
-  /** Settings of one configured instance (API key, sender id…); secrets are marked by `format: 'password'`-less fields named *secret*, *key* or *token*. */
+  /** Settings of one configured instance (API key, sender id…); secrets are marked by `format: 'password'`-less fields named *secret*, *key* or *token*. @since 1.0.0 */
   configSchema?: FormSchema;
+  /** @since 1.0.0 */
   send(message: OutgoingMessage, config: Record<string, Json>, token: CancellationToken): Promise<SendResult>;
 }
 
@@ -360,17 +452,23 @@ export interface MessageChannelProvider {
 
 /** A response of {@link PluginContext.fetch}. @since 1.0.0 */
 export interface FetchResponse {
+  /** @since 1.0.0 */
   status: number;
+  /** @since 1.0.0 */
   headers: Record<string, string>;
+  /** @since 1.0.0 */
   body: string;
 }
 
 /** A request of {@link PluginContext.fetch}. @since 1.0.0 */
 export interface FetchRequest {
+  /** @since 1.0.0 */
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** @since 1.0.0 */
   headers?: Record<string, string>;
+  /** @since 1.0.0 */
   body?: string;
-  /** Milliseconds before the request is abandoned (default 10,000; at most 60,000). */
+  /** Milliseconds before the request is abandoned (default 10,000; at most 60,000). @since 1.0.0 */
   timeoutMs?: number;
 }
 
@@ -379,23 +477,27 @@ export interface FetchRequest {
  * @since 1.0.0
  */
 export interface PluginContext {
-  /** The manifest's id. */
+  /** The manifest's id. @since 1.0.0 */
   readonly pluginId: string;
-  /** The app's API version (satisfies the manifest's range). */
+  /** The app's API version (satisfies the manifest's range). @since 1.0.0 */
   readonly apiVersion: string;
-  /** The values of the manifest's `configSchema` form, as the user saved them. */
+  /** The values of the manifest's `configSchema` form, as the user saved them. @since 1.0.0 */
   readonly config: Readonly<Record<string, Json>>;
-  /** Everything registered here is disposed when the plugin stops. */
+  /** Everything registered here is disposed when the plugin stops. @since 1.0.0 */
   readonly subscriptions: Disposable[];
-  /** Lines for the plugin's log in the Plugins screen. */
+  /** Lines for the plugin's log in the Plugins screen. @since 1.0.0 */
   readonly log: { info(message: string): void; warn(message: string): void; error(message: string): void };
-  /** Each id must be declared under `contributes` in the manifest. */
+  /** Each id must be declared under `contributes` in the manifest. @since 1.0.0 */
   registerMarketingType(type: MarketingType): Disposable;
+  /** @since 1.0.0 */
   registerAudienceCondition(kind: AudienceConditionKind): Disposable;
+  /** @since 1.0.0 */
   registerTimeMode(mode: TimeMode): Disposable;
+  /** @since 1.0.0 */
   registerRightType(type: RightType): Disposable;
+  /** @since 1.0.0 */
   registerMessageChannel(provider: MessageChannelProvider): Disposable;
-  /** HTTP(S) to a host listed in the manifest's `permissions.network`; anything else is refused. */
+  /** HTTP(S) to a host listed in the manifest's `permissions.network`; anything else is refused. @since 1.0.0 */
   fetch(url: string, request?: FetchRequest): Promise<FetchResponse>;
 }
 
@@ -404,7 +506,9 @@ export interface PluginContext {
  * @since 1.0.0
  */
 export interface PluginDefinition {
+  /** @since 1.0.0 */
   activate(context: PluginContext): void | Promise<void>;
+  /** @since 1.0.0 */
   deactivate?(): void | Promise<void>;
 }
 
@@ -424,19 +528,21 @@ export function definePlugin(definition: PluginDefinition): PluginDefinition {
  * @since 1.0.0
  */
 export interface PluginManifest {
-  /** Reverse-domain style, lower case: `com.example.win-back`. */
+  /** Reverse-domain style, lower case: `com.example.win-back`. @since 1.0.0 */
   id: string;
+  /** @since 1.0.0 */
   name: Localized;
+  /** @since 1.0.0 */
   description?: Localized;
-  /** Semver of the plugin itself. */
+  /** Semver of the plugin itself. @since 1.0.0 */
   version: string;
-  /** Who signs it; trust is given per publisher key. */
+  /** Who signs it; trust is given per publisher key. @since 1.0.0 */
   publisher: string;
-  /** Semver range of this API the plugin works with, e.g. `^1.0.0`. */
+  /** Semver range of this API the plugin works with, e.g. `^1.0.0`. @since 1.0.0 */
   apiVersion: string;
-  /** The built JavaScript file, relative to the package root. */
+  /** The built JavaScript file, relative to the package root. @since 1.0.0 */
   entry: string;
-  /** Ids of what `activate` registers; registering anything else is refused. */
+  /** Ids of what `activate` registers; registering anything else is refused. @since 1.0.0 */
   contributes: {
     marketingTypes?: string[];
     audienceConditions?: string[];
@@ -444,10 +550,11 @@ export interface PluginManifest {
     rightTypes?: string[];
     messageChannels?: string[];
   };
+  /** @since 1.0.0 */
   permissions?: {
     /** Host names (optionally `host:port`) the plugin may call with `fetch`. */
     network?: string[];
   };
-  /** The plugin's settings form. */
+  /** The plugin's settings form. @since 1.0.0 */
   configSchema?: FormSchema;
 }
