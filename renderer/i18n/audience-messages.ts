@@ -66,6 +66,13 @@ export const audienceUiMessages = defineMessages({
       },
       when: { today: 'today', thisWeek: 'this week', thisMonth: 'this month' },
       event: { browse: 'browsed', addToCart: 'added to cart', order: 'ordered', refund: 'refunded', interaction: 'interacted' },
+      plugin: {
+        add: 'Plugin condition…',
+        addShort: 'Add a plugin condition',
+        title: 'Add a plugin condition',
+        hint: 'Conditions offered by plugins. The plugin turns the one you pick into ordinary conditions, added here; the audience keeps working without the plugin.',
+        insert: 'Add to the rule',
+      },
     },
     audiences: {
       builder: 'Audience rule',
@@ -180,6 +187,13 @@ export const audienceUiMessages = defineMessages({
       },
       when: { today: '当天', thisWeek: '本周', thisMonth: '本月' },
       event: { browse: '浏览', addToCart: '加购', order: '下单', refund: '退款', interaction: '互动' },
+      plugin: {
+        add: '插件条件…',
+        addShort: '添加插件条件',
+        title: '添加插件条件',
+        hint: '由插件提供的条件。所选条件由插件展开为普通条件加入此处；即使插件停用，人群规则仍然有效。',
+        insert: '加入规则',
+      },
     },
     audiences: {
       builder: '人群规则',

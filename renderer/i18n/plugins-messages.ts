@@ -81,6 +81,15 @@ export const pluginsUiMessages = defineMessages({
         done: '{name} {version} is installed',
         broke: 'These plans use a marketing type the new version no longer has: {plans}',
       },
+      contributions: {
+        fromPlugin: 'from {plugin}',
+        loading: 'Asking the plugins…',
+        none: 'No enabled plugin offers one. Install or enable a plugin that does in Plugins.',
+        pick: 'Pick one',
+        params: 'Parameters',
+        noParams: 'It takes no parameters.',
+        cancel: 'Cancel',
+      },
       keys: {
         title: 'Trusted publisher keys',
         hint: 'Packages signed with one of these keys install without “install anyway”. Add a key only when you got it from its publisher by a channel you trust.',
@@ -174,6 +183,15 @@ export const pluginsUiMessages = defineMessages({
         updateOk: '更新',
         done: '已安装 {name} {version}',
         broke: '以下计划使用的营销类型在新版本中已不存在：{plans}',
+      },
+      contributions: {
+        fromPlugin: '来自 {plugin}',
+        loading: '正在询问插件…',
+        none: '没有已启用的插件提供这一项。请在“插件”中安装或启用提供它的插件。',
+        pick: '请选择一项',
+        params: '参数',
+        noParams: '无需参数。',
+        cancel: '取消',
       },
       keys: {
         title: '受信任的发布者密钥',

@@ -1,6 +1,15 @@
 import type { Condition, RuleNode } from '../../../main/api/service-api.ts';
 
 export type ConditionKind = Condition['kind'];
+
+/** Fields the rule format fills in with defaults when it reads a rule (`filter`, `minCount`, `offsetDays`, `isFan`). */
+type Defaulted = 'filter' | 'minCount' | 'offsetDays' | 'isFan';
+type Loosen<C> = Omit<C, Defaulted> & Partial<Pick<C, Extract<Defaulted, keyof C>>>;
+/**
+ * A condition as a rule may hold it before the rule format read it: a plugin's expanded
+ * condition or a template may leave out the defaulted fields, and the editor shows the default.
+ */
+export type LooseCondition = { [K in ConditionKind]: Loosen<Extract<Condition, { kind: K }>> }[ConditionKind];
 export const CONDITION_KINDS: ConditionKind[] = ['attribute', 'birthday', 'fan', 'behaviour', 'absence', 'consent', 'sample'];
 export const CHANNELS = ['sms', 'email', 'wechat', 'app'] as const;
 export const EVENT_TYPES = ['browse', 'addToCart', 'order', 'refund', 'interaction'] as const;
