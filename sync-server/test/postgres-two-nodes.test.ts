@@ -1,5 +1,6 @@
-// The two traps of issue #9 on a real PostgreSQL, with two server nodes sharing it: the
-// checkpoint watermark (concurrent pushers while a client pulls) and concurrent first pushes.
+// Two server nodes on one real PostgreSQL: the two traps of issue #9 (the checkpoint
+// watermark and concurrent first pushes), and live fan-out across nodes (LISTEN/NOTIFY).
+import pg from 'pg';
 import { schemas, type HumanDocumentType } from 'rxdb/plugins/test-utils';
 import { SyncHttpClient, type SyncCheckpoint } from '../../main/sync/sync-http-client.ts';
 import { createSyncServer, type SyncServer } from '../src/index.ts';
@@ -102,5 +103,30 @@ describe('sync server on PostgreSQL, two nodes', () => {
       expect(winner.firstName).toBe(winners[0]!.writer);
       for (const loser of attempts.filter((r) => r.conflicts.length > 0)) expect(loser.conflicts).toEqual([winner]);
     }
+  });
+
+  it('closes a credential’s stream on the other node at once when it is revoked', async () => {
+    const store = await nodeA.createStore('S9');
+    const stream = watchStream<Human>(onNodeB(store), 'human');
+    await waitFor(() => stream.events.length > 0, 2000, 'the stream on node B');
+    const started = Date.now();
+    await nodeA.admin.request('POST', `/hq/credentials/${store.credentialId}/revoke`, {});
+    expect((await stream.ended)?.code).toBe('SY_REVOKED');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('tells streams to RESYNC when its LISTEN connection drops, and carries on after reconnecting', async () => {
+    const stream = watchStream<Human>(onNodeB(stores[1]!), 'human');
+    await waitFor(() => stream.events.length > 0, 2000, 'the stream on node B');
+    const admin = new pg.Client({ connectionString: postgres.url.replace(/\/postgres$/, '/races') });
+    await admin.connect();
+    onTestFinished(() => admin.end());
+    const killed = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN campaign_desk_sync'");
+    expect(killed.rowCount).toBe(2);
+    await waitFor(() => stream.events.filter((e) => e === 'RESYNC').length >= 2, 5000, 'a RESYNC after the drop');
+    await waitFor(async () => (await admin.query("select 1 from pg_stat_activity where query = 'LISTEN campaign_desk_sync'")).rowCount === 2, 5000, 'both nodes to LISTEN again');
+    await stores[1]!.client.push('human', [{ newDocumentState: human('after-drop', 'S2') }]);
+    await waitFor(() => stream.documents().some((d) => d.passportId === 'after-drop'), 2000, 'the stream to carry a new write');
+    stream.stop();
   });
 });
