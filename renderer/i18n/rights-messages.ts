@@ -76,6 +76,10 @@ export const rightsUiMessages = defineMessages({
       granted_n: 'Granted to {n} customer(s)',
       failed_n: '{n} failed: {reason}',
       json: 'JSON Schema',
+      pluginKinds: 'Right types from plugins',
+      pluginKind: '{name} (plugin)',
+      pluginKindHint: 'A custom right with the fields of the plugin’s right type “{name}” ({plugin}). Fill in the values; the fields can still be changed in the JSON Schema.',
+      customOf: 'Custom · {type}',
     },
     records: {
       title: 'Operation records',
@@ -182,6 +186,10 @@ export const rightsUiMessages = defineMessages({
       granted_n: '已发放给 {n} 位客户',
       failed_n: '{n} 个失败：{reason}',
       json: 'JSON Schema',
+      pluginKinds: '插件提供的权益类型',
+      pluginKind: '{name}（插件）',
+      pluginKindHint: '一种自定义权益，字段取自插件的权益类型“{name}”（{plugin}）。请填写各字段的值；字段本身仍可在 JSON Schema 中修改。',
+      customOf: '自定义 · {type}',
     },
     records: {
       title: '运营记录',
