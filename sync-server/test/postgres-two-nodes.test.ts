@@ -37,45 +37,57 @@ const onNodeB = (store: TestStore) => new SyncHttpClient({ baseUrl: urlB, token:
 const human = (passportId: string, firstName: string): Human => ({ passportId, firstName, lastName: 'L', age: 30, _deleted: false });
 
 describe('sync server on PostgreSQL, two nodes', () => {
-  it('gives a client that pulls while 4 stores push concurrently every document (the watermark trap)', async () => {
+  it('gives clients that pull while 4 pushers write concurrently every document (the watermark trap)', async () => {
     const batches = 25;
     const perBatch = 20;
+    const [s1, s2] = stores as [TestStore, TestStore];
     const hqOnB = new SyncHttpClient({ baseUrl: urlB, token: (await nodeA.admin.request<{ token: string }>('POST', '/hq/users', { id: 'watcher', name: 'Watcher', role: 'read-only' })).token });
     const stream = watchStream<Human>(hqOnB, 'human');
     await waitFor(() => stream.events.length > 0, 2000, 'the stream on node B');
 
     let pushing = true;
-    const pulled = new Set<string>();
-    let pulls = 0;
-    const puller = (async () => {
+    /** Pulls from the start until the pushers are done and a page comes back empty. */
+    const pullAll = async (client: SyncHttpClient) => {
+      const pulled = new Set<string>();
       let checkpoint: SyncCheckpoint | undefined;
+      let pulls = 0;
       for (;;) {
         const done = !pushing;
-        const page = await nodeA.admin.pull<Human>('human', checkpoint, 37);
+        const page = await client.pull<Human>('human', checkpoint, 37);
         pulls++;
         for (const doc of page.documents) pulled.add(doc.passportId);
         checkpoint = page.checkpoint;
         // Every push was acknowledged before `done`: an empty page then means the end.
-        if (page.documents.length === 0 && done) return;
+        if (page.documents.length === 0 && done) return { pulled, pulls };
       }
-    })();
+    };
+    // HQ sees everything; store S1 its own documents and HQ's (two index walks in one statement).
+    const pullers = Promise.all([pullAll(nodeA.admin), pullAll(onNodeB(s1))]);
+    const pushers: [SyncHttpClient, string, 'all' | undefined][] = [
+      [s1.client, 'S1a', undefined],
+      [onNodeB(s1), 'S1b', undefined],
+      [onNodeB(s2), 'S2', undefined],
+      [nodeA.admin, 'HQ', 'all'],
+    ];
     await Promise.all(
-      stores.map(async (store, s) => {
-        const client = s % 2 === 0 ? store.client : onNodeB(store);
+      pushers.map(async ([client, prefix, targets]) => {
         for (let b = 0; b < batches; b++) {
-          const rows = Array.from({ length: perBatch }, (_, k) => ({ newDocumentState: human(`${store.id}-${b}-${k}`, store.id) }));
-          expect(await client.push('human', rows)).toEqual([]);
+          const rows = Array.from({ length: perBatch }, (_, k) => ({ newDocumentState: human(`${prefix}-${b}-${k}`, prefix) }));
+          expect(await client.push('human', rows, { targets })).toEqual([]);
         }
       }),
     );
     pushing = false;
-    await puller;
+    const [hqPulled, storePulled] = await pullers;
 
-    const total = stores.length * batches * perBatch;
-    expect(pulled.size).toBe(total);
-    expect(pulls).toBeGreaterThan(batches);
+    const each = batches * perBatch;
+    expect(hqPulled.pulled.size).toBe(4 * each);
+    expect(hqPulled.pulls).toBeGreaterThan(batches);
+    const prefixes = (set: Set<string>) => [...new Set([...set].map((id) => id.split('-')[0]))].sort();
+    expect(storePulled.pulled.size).toBe(3 * each);
+    expect(prefixes(storePulled.pulled)).toEqual(['HQ', 'S1a', 'S1b']);
     // Node B's live stream got every document node A or B wrote, in checkpoint order.
-    await waitFor(() => new Set(stream.documents().map((d) => d.passportId)).size === total, 5000, 'node B’s stream to carry every document');
+    await waitFor(() => new Set(stream.documents().map((d) => d.passportId)).size === 4 * each, 5000, 'node B’s stream to carry every document');
     const checkpoints = stream.events.flatMap((e) => (e === 'RESYNC' ? [] : [e.checkpoint.seq]));
     expect(checkpoints).toEqual([...checkpoints].sort((a, b) => a - b));
     stream.stop();

@@ -233,5 +233,11 @@ describe('rate limit', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect(last?.body.error?.code).toBe('SY_RATE_LIMITED');
     expect(last?.headers.get('retry-after')).toBe('1');
+
+    // Bad tokens are counted per address: after 50 the server stops looking them up.
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 60; i++) codes.push((await http(`${limited.url}/sync/plans/pull`, { token: 'cdt_wrong' })).body.error?.code);
+    expect(codes.slice(0, 50).every((c) => c === 'SY_UNAUTHORIZED')).toBe(true);
+    expect(codes.filter((c) => c === 'SY_RATE_LIMITED').length).toBeGreaterThanOrEqual(5);
   });
 });

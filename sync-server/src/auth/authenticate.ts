@@ -16,22 +16,35 @@ declare module 'fastify' {
   }
 }
 
+function rateLimited(retryAfterMs: number): CampaignError {
+  return new CampaignError('SY_RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+}
+
 /**
  * Every request carries `Authorization: Bearer TOKEN`, checked against the credentials table
  * on each request (so a revocation applies at once), then counted against the credential's
- * rate limit.
+ * rate limit. Failed attempts are also counted per client address, so a flood of bad tokens
+ * is turned away before it reaches the database.
  */
 export function installAuthentication(app: FastifyInstance, identity: IdentityStore, rateLimit: RateLimit | false): void {
   const limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
+  const failures = rateLimit === false ? null : new RateLimiter({ perSecond: 5, burst: 50 });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public === true) return;
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the request has no Authorization: Bearer header' });
-    request.principal = await identity.authenticate(match[1]!);
-    const taken = limiter?.take(request.principal.credentialId, Date.now());
-    if (taken && !taken.ok) throw new CampaignError('SY_RATE_LIMITED', { retryAfterSeconds: Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) });
+    const now = Date.now();
+    if (failures && !failures.has(request.ip, now)) throw rateLimited(1000);
+    try {
+      const header = request.headers.authorization;
+      const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!match) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the request has no Authorization: Bearer header' });
+      request.principal = await identity.authenticate(match[1]!);
+    } catch (error) {
+      failures?.take(request.ip, now);
+      throw error;
+    }
+    const taken = limiter?.take(request.principal.credentialId, now);
+    if (taken && !taken.ok) throw rateLimited(taken.retryAfterMs);
   });
 }
 

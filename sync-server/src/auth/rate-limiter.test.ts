@@ -11,4 +11,13 @@ describe('RateLimiter', () => {
     expect(at(500).ok).toBe(true);
     expect(at(10_000).ok).toBe(true);
   });
+
+  it('tells whether a token is left without taking it', () => {
+    const limiter = new RateLimiter({ perSecond: 1, burst: 1 });
+    expect(limiter.has('a', 0)).toBe(true);
+    expect(limiter.has('a', 0)).toBe(true);
+    limiter.take('a', 0);
+    expect(limiter.has('a', 0)).toBe(false);
+    expect(limiter.has('a', 1000)).toBe(true);
+  });
 });

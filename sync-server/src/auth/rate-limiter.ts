@@ -18,6 +18,12 @@ export class RateLimiter {
 
   constructor(private readonly limit: RateLimit) {}
 
+  /** Whether a token is left, without taking it. */
+  has(key: string, now: number): boolean {
+    const bucket = this.buckets.get(key);
+    return !bucket || bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= 1;
+  }
+
   /** Takes one token; answers how long to wait (ms) when none is left. */
   take(key: string, now: number): { ok: true } | { ok: false; retryAfterMs: number } {
     const { perSecond, burst } = this.limit;

@@ -72,39 +72,53 @@ export class DocumentStore {
     return collection;
   }
 
-  /** Documents in the principal's scope written after `checkpoint`, oldest first. */
+  /**
+   * Documents in the principal's scope written after `checkpoint`, oldest first. A store's page
+   * is one statement (one snapshot, so no checkpoint can overtake an unseen document) made of
+   * two index walks: its own documents, and HQ's published to it.
+   */
   async pull(name: string, principal: Principal, checkpoint: Checkpoint | null, limit: number): Promise<PullPage> {
     requireAction(principal, 'pull');
     this.collection(name);
     const since = checkpoint?.seq ?? 0;
-    let query = this.database.db
-      .selectFrom('documents as d')
-      .select(['d.data', 'd.seq'])
-      .where('d.collection', '=', name)
-      .where('d.seq', '>', since);
-    if (principal.kind === 'store') {
+    const db = this.database.db;
+    const scoped = (owner: string) =>
+      db
+        .selectFrom('documents as d')
+        .select(['d.data', 'd.seq'])
+        .where('d.collection', '=', name)
+        .where('d.owner', '=', owner)
+        .where('d.seq', '>', since);
+    let rows: { data: string; seq: number }[];
+    if (principal.kind === 'hq') {
+      rows = await db.selectFrom('documents').select(['data', 'seq']).where('collection', '=', name).where('seq', '>', since).orderBy('seq').limit(limit).execute();
+    } else {
       const storeId = principal.storeId;
-      query = query.where((eb) =>
-        eb.or([
-          eb('d.owner', '=', storeId),
-          eb.and([
-            eb('d.owner', '=', HQ_OWNER),
-            eb.or([
-              eb('d.published_all', '=', 1),
-              eb.exists(
-                eb
-                  .selectFrom('publications as p')
-                  .select('p.store_id')
-                  .whereRef('p.collection', '=', 'd.collection')
-                  .whereRef('p.doc_id', '=', 'd.id')
-                  .where('p.store_id', '=', storeId),
-              ),
-            ]),
+      const own = scoped(storeId).orderBy('d.seq').limit(limit);
+      const published = scoped(HQ_OWNER)
+        .where((eb) =>
+          eb.or([
+            eb('d.published_all', '=', 1),
+            eb.exists(
+              eb
+                .selectFrom('publications as p')
+                .select('p.store_id')
+                .whereRef('p.collection', '=', 'd.collection')
+                .whereRef('p.doc_id', '=', 'd.id')
+                .where('p.store_id', '=', storeId),
+            ),
           ]),
-        ]),
-      );
+        )
+        .orderBy('d.seq')
+        .limit(limit);
+      rows = await db
+        .selectFrom(own.as('o'))
+        .selectAll()
+        .unionAll(db.selectFrom(published.as('h')).selectAll())
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
     }
-    const rows = await query.orderBy('d.seq').limit(limit).execute();
     const last = rows[rows.length - 1];
     return { documents: rows.map((r) => r.data), checkpoint: last ? { seq: last.seq } : { seq: since } };
   }
