@@ -176,7 +176,7 @@ export class Scheduler {
   async decisions(limit = 100, planId?: string): Promise<Decision[]> {
     const selector: Record<string, unknown> = { method: 'scheduler/fire' };
     if (planId) selector.targetId = planId;
-    const docs = await this.options.auditLog.find({ selector, sort: [{ at: 'desc' }], limit }).exec();
+    const docs = await this.options.auditLog.find({ selector, sort: [{ at: 'desc' }, { seq: 'desc' }], limit }).exec();
     return docs.map((doc) => {
       const d = (doc.details ?? {}) as Record<string, unknown>;
       const [kind = 'fired', ...name] = doc.summary.split(': ');
