@@ -4,28 +4,12 @@ import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus, { ElSelect } from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
 import { i18n } from '../../i18n/index.ts';
-import { ServiceError } from '../../api/service-client.ts';
 import { useRightsStore } from '../../stores/rights.ts';
 import type { RightKindInfo, RightVersion } from '../../../main/api/service-api.ts';
 import RightEditor from './RightEditor.vue';
+import { answers, calls } from '../../testing/fake-service.ts';
 
-/** The service, as the rights editor calls it: answers by method name, records every call. */
-const calls: { name: string; input: unknown }[] = [];
-const answers = new Map<string, (input: unknown) => unknown>();
-function answer(name: string, input: unknown): Promise<unknown> {
-  calls.push({ name, input });
-  const reply = answers.get(name);
-  if (!reply) return Promise.reject(new ServiceError('API_TRANSPORT', `no answer for ${name}`, { reason: name }));
-  try {
-    return Promise.resolve(reply(input));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-vi.mock('../../api/client.ts', () => ({
-  api: () => ({ query: answer, mutate: answer, subscribe: () => () => undefined }),
-  connected: { value: true },
-}));
+vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
 const vipCard = {
   pluginId: 'com.acme.loyalty',
