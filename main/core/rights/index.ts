@@ -9,6 +9,7 @@ export * from './operation-record.ts';
 export * from './parse-input.ts';
 export * from './period-key.ts';
 export * from './right.ts';
+export * from './right-cost.ts';
 export * from './right-kind.ts';
 export * from './right-params.ts';
 export * from './rights-package.ts';

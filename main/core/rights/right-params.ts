@@ -12,6 +12,11 @@ import { validitySchema, type Validity } from './validity.ts';
 const cents = (min: number) => z.int().min(min).max(100_000_000).meta({ 'x-unit': 'cents' });
 const text = (max: number) => z.string().trim().min(1).max(max);
 const ids = z.array(text(64)).min(1).max(500);
+/**
+ * Common to every kind: what one grant costs the merchant, in cents. Used by campaign results
+ * and risk limits (`rightCostCents`); when absent a default per kind applies.
+ */
+const costField = { cost: cents(0).optional().meta({ 'x-unit': 'cents', description: 'cost to the merchant of one grant; used by campaign results and risk limits' }) };
 
 export const applicableSchema = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('all') }).strict(),
@@ -25,30 +30,30 @@ const couponBenefit = z.discriminatedUnion('type', [
   z.object({ type: z.literal('percent-off'), percentOff: z.int().min(1).max(99), maxOff: cents(1).optional() }).strict(),
 ]);
 
-export const pointsParams = z.object({ amount: z.int().min(1).max(10_000_000) }).strict();
+export const pointsParams = z.object({ amount: z.int().min(1).max(10_000_000), ...costField }).strict();
 export const pointsMultiplierParams = z
-  .object({ multiplier: z.number().min(1.1).max(10).multipleOf(0.1), validity: validitySchema })
+  .object({ multiplier: z.number().min(1.1).max(10).multipleOf(0.1), validity: validitySchema, ...costField })
   .strict();
 export const couponParams = z
-  .object({ benefit: couponBenefit, minSpend: cents(0).default(0), applicable: applicableSchema.default({ scope: 'all' }), validity: validitySchema })
+  .object({ benefit: couponBenefit, minSpend: cents(0).default(0), applicable: applicableSchema.default({ scope: 'all' }), validity: validitySchema, ...costField })
   .strict()
   .superRefine((p, ctx) => {
     if (p.benefit.type === 'amount-off' && p.minSpend > 0 && p.benefit.amountOff > p.minSpend) {
       ctx.addIssue({ code: 'custom', message: 'the amount off is more than the minimum spend', path: ['benefit', 'amountOff'] });
     }
   });
-export const freeShippingParams = z.object({ minSpend: cents(0).default(0), validity: validitySchema }).strict();
+export const freeShippingParams = z.object({ minSpend: cents(0).default(0), validity: validitySchema, ...costField }).strict();
 /** `payPercent` 85 = the customer pays 85% (8.5 折). */
 export const discountParams = z
-  .object({ payPercent: z.int().min(1).max(99), maxOff: cents(1).optional(), applicable: applicableSchema.default({ scope: 'all' }), validity: validitySchema })
+  .object({ payPercent: z.int().min(1).max(99), maxOff: cents(1).optional(), applicable: applicableSchema.default({ scope: 'all' }), validity: validitySchema, ...costField })
   .strict();
-export const giftParams = z.object({ itemId: text(64), itemName: text(100), quantity: z.int().min(1).max(999), validity: validitySchema }).strict();
-export const paidContentParams = z.object({ contentId: text(64), contentName: text(100), validity: validitySchema }).strict();
+export const giftParams = z.object({ itemId: text(64), itemName: text(100), quantity: z.int().min(1).max(999), validity: validitySchema, ...costField }).strict();
+export const paidContentParams = z.object({ contentId: text(64), contentName: text(100), validity: validitySchema, ...costField }).strict();
 /** A card that, once activated (used), gives `days` days of membership level `levelId`. */
 export const experienceCardParams = z
-  .object({ levelId: text(64), levelName: text(100), days: z.int().min(1).max(3650), validity: validitySchema })
+  .object({ levelId: text(64), levelName: text(100), days: z.int().min(1).max(3650), validity: validitySchema, ...costField })
   .strict();
-export const growthValueParams = z.object({ amount: z.int().min(1).max(10_000_000) }).strict();
+export const growthValueParams = z.object({ amount: z.int().min(1).max(10_000_000), ...costField }).strict();
 /** A merchant-defined right: its fields' schema, their values, and whether it is redeemed by code. */
 export const customParams = z
   .object({
@@ -56,6 +61,7 @@ export const customParams = z
     values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).meta({ 'x-widget': 'custom-values' }),
     redeemable: z.boolean().default(true),
     validity: validitySchema.nullable().default(null),
+    ...costField,
   })
   .strict();
 

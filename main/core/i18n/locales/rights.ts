@@ -108,6 +108,7 @@ export const rightsMessages = defineMessages({
         schema: 'Fields (JSON Schema)',
         values: 'Values',
         redeemable: 'Redeemed with a code',
+        cost: 'Cost per grant to the merchant (yuan)',
       },
       options: {
         fixed: 'Fixed dates',
@@ -223,6 +224,7 @@ export const rightsMessages = defineMessages({
         schema: '字段定义（JSON Schema）',
         values: '字段值',
         redeemable: '凭券码核销',
+        cost: '每次发放的商家成本（元）',
       },
       options: {
         fixed: '固定日期',
