@@ -87,7 +87,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       feed = new LocalChangeFeed();
     }
     const liveFeed = feed;
-    const documents = new DocumentStore(database, collections, identity, liveFeed);
+    const documents = new DocumentStore(database, collections, identity, liveFeed, Date.now, (notice) => app.log.warn(notice, `conflict rule: ${notice.reason}`));
     const hub = new StreamHub(liveFeed, identity, {
       heartbeatMs: options.heartbeatMs ?? 20_000,
       recheckMs: options.recheckMs ?? 30_000,

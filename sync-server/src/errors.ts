@@ -25,6 +25,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   SY_ALREADY_EXISTS: 409,
   SY_ALREADY_INITIALIZED: 409,
   SY_DATABASE: 503,
+  SY_APPEND_ONLY: 409,
+  SY_ALLOTMENT_EXHAUSTED: 409,
+  SY_ALLOTMENT_CLOSED: 409,
+  SY_LEASE_CLOSED: 409,
+  SY_LEASE_OVERDRAWN: 400,
 };
 
 export function statusOf(error: CampaignError): number {

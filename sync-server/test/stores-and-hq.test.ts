@@ -200,7 +200,9 @@ describe('HQ publishing', () => {
     await waitFor(async () => (await has(a, 'p-hq')) && (await has(b, 'p-hq')), 1000, 'both stores to have the plan');
     expect(Date.now() - started).toBeLessThan(1000);
 
-    const readOnly = await refusal(s1.client.push('plans', [{ newDocumentState: planDoc('p-hq', '', { name: 'edited' }), assumedMasterState: planDoc('p-hq', '') }]));
+    // A store's edit of an HQ-locked field is dropped: it gets HQ's plan back as the conflict answer.
+    expect(await s1.client.push('plans', [{ newDocumentState: planDoc('p-hq', '', { name: 'edited' }), assumedMasterState: planDoc('p-hq', '') }])).toEqual([planDoc('p-hq', '')]);
+    const readOnly = await refusal(s1.client.push('plans', [{ newDocumentState: planDoc('p-hq-new', '') }]));
     expect(readOnly.code).toBe('SY_READ_ONLY_DOCUMENT');
 
     await hq.admin.push('plans', [{ newDocumentState: planDoc('p-hq-s2', '') }], { targets: ['S02'] });

@@ -176,8 +176,22 @@ export const ERROR_CODES = [
   'SY_TOO_MANY_STREAMS',
   'SY_NETWORK',
   'SY_BAD_RESPONSE',
+  'SY_BAD_CONFIG',
+  'SY_NOT_CONFIGURED',
+  'SY_HQ_ONLY',
+  'SY_APPEND_ONLY',
+  'SY_ALLOTMENT_EXHAUSTED',
+  'SY_ALLOTMENT_CLOSED',
+  'SY_LEASE_CLOSED',
+  'SY_LEASE_OVERDRAWN',
   // AD: audit log
   'AD_CHAIN_BROKEN',
+  // GV: governance (holdouts, approvals, risk limits)
+  'GV_HOLDOUT_INVALID',
+  'GV_RULES_INVALID',
+  'GV_NOT_APPROVER',
+  'GV_COMMENT_REQUIRED',
+  'GV_PENDING_APPROVAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

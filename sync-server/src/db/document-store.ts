@@ -4,6 +4,7 @@ import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
 import { requireAction, type Principal } from '../auth/principal.ts';
 import type { SyncCollection } from '../collections.ts';
 import { changesNotice, type ChangedRow, type ChangeFeed } from '../live/change-feed.ts';
+import { allowsStoreOverrides, ruleFor } from '../conflicts/rules.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { IdentityStore } from './identity-store.ts';
 import type { SyncDatabase } from './open-database.ts';
@@ -29,6 +30,15 @@ export interface PushRow {
 export interface PullPage {
   documents: string[];
   checkpoint: Checkpoint;
+}
+
+/** A row a conflict rule merged or dropped, for the log. */
+export interface PushNotice {
+  code: 'conflict-rule';
+  collection: string;
+  id: string;
+  credentialId: string;
+  reason: string;
 }
 
 type DocumentRow = SyncTables['documents'];
@@ -64,6 +74,8 @@ export class DocumentStore {
     private readonly identity: IdentityStore,
     private readonly feed: ChangeFeed,
     private readonly now: () => number = Date.now,
+    /** Told about rows a conflict rule changed or dropped (the server logs them as warnings). */
+    private readonly onNotice: (notice: PushNotice) => void = () => undefined,
   ) {}
 
   collection(name: string): SyncCollection {
@@ -145,9 +157,10 @@ export class DocumentStore {
       seen.add(id);
       if (principal.kind === 'store' && collection.storeField !== null) {
         const owner = doc[collection.storeField];
-        // storeId '' marks a chain-wide document: HQ's, read-only at every store.
-        if (owner === HQ_OWNER) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
-        if (owner !== principal.storeId) throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: String(owner), storeId: principal.storeId });
+        // storeId '' marks a chain-wide document: HQ's, read-only at every store (except the
+        // local overrides a collection's conflict rule lets a store change; decided below).
+        if (owner === HQ_OWNER && !allowsStoreOverrides(name)) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
+        if (owner !== principal.storeId && owner !== HQ_OWNER) throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: String(owner), storeId: principal.storeId });
       }
     }
     if (principal.kind === 'hq') {
@@ -176,30 +189,47 @@ export class DocumentStore {
 
     const conflicts: Doc[] = [];
     const accepted: { id: string; doc: Doc; owner: string; publishedAll: boolean; before: ExistingRow | undefined }[] = [];
+    const rule = ruleFor(name);
+    // A store changing HQ documents (its local overrides): which of them are published to it alone.
+    const overridden = principal.kind === 'store' ? rows.map((_, i) => existing.get(ids[i]!)).filter((b) => b !== undefined && b.owner === HQ_OWNER) : [];
+    const ownList = overridden.length === 0 ? new Map<string, string[]>() : await readPublications(trx, name, overridden.map((b) => b!.id));
     for (const [i, row] of rows.entries()) {
       const id = ids[i]!;
-      const doc = row.newDocumentState;
+      const pushed = row.newDocumentState;
       const before = existing.get(id);
       let owner: string;
+      let publishedToPusherOnly = false;
       if (principal.kind === 'store') {
         if (before && before.owner !== principal.storeId) {
-          if (before.owner === HQ_OWNER) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
-          throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: before.owner, storeId: principal.storeId });
+          if (before.owner !== HQ_OWNER) throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: before.owner, storeId: principal.storeId });
+          const list = ownList.get(id) ?? [];
+          const visible = before.published_all === 1 || list.includes(principal.storeId);
+          if (!allowsStoreOverrides(name) || !visible) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
+          publishedToPusherOnly = before.published_all === 0 && list.length === 1;
+          owner = HQ_OWNER;
+        } else {
+          // A document naming HQ ('' in its store field) is not the store's to create or hand over.
+          if (collection.storeField !== null && pushed[collection.storeField] === HQ_OWNER) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
+          owner = principal.storeId;
         }
-        owner = principal.storeId;
       } else {
-        owner = collection.storeField !== null ? String(doc[collection.storeField]) : (before?.owner ?? HQ_OWNER);
+        owner = collection.storeField !== null ? String(pushed[collection.storeField]) : (before?.owner ?? HQ_OWNER);
       }
       if (targets !== undefined && owner !== HQ_OWNER) {
         throw new CampaignError('SY_BAD_REQUEST', { reason: `document ${id} belongs to store ${owner}: only HQ documents (storeId "") are published` });
       }
-      if (before) {
-        const master = JSON.parse(before.data) as Doc;
-        if (!row.assumedMasterState || !deepEqual(master, row.assumedMasterState)) {
-          conflicts.push(master);
-          continue;
-        }
+      const master = before ? (JSON.parse(before.data) as Doc) : undefined;
+      const decision = rule({ collection: name, id, by: principal.kind, master, assumed: row.assumedMasterState ?? null, pushed, publishedToPusherOnly });
+      if (decision.kind !== 'unchanged' && 'note' in decision && decision.note !== undefined) this.onNotice({ code: 'conflict-rule', collection: name, id, credentialId: principal.credentialId, reason: decision.note });
+      if (decision.kind === 'unchanged') continue;
+      if (decision.kind === 'keep') {
+        conflicts.push(master!);
+        continue;
       }
+      const doc = decision.doc;
+      if (doc !== pushed && !deepEqual(doc, pushed)) conflicts.push(doc);
+      // Owner moves only through the store field, and only by HQ (a store keeps its own).
+      if (principal.kind === 'hq' && collection.storeField !== null) owner = String(doc[collection.storeField]);
       const publishedAll = owner === HQ_OWNER && (targets !== undefined ? targets === 'all' : before?.published_all === 1);
       accepted.push({ id, doc, owner, publishedAll, before });
     }
