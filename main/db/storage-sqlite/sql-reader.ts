@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import { BugError } from '../../core/errors/campaign-error.ts';
+import { acquireSqliteFile, quoteIdentifier, releaseSqliteFile, type SqliteFile } from './sqlite-file.ts';
+import { encodeStringField } from './sqlite-index-key.ts';
+import { toSqliteKey } from './sqlite-key.ts';
+
+/**
+ * Read-only SQL over the tables of an open database, for aggregations RxDB's query language
+ * cannot express (joins, grouping) over millions of documents. Each collection's table holds
+ * `id`, `deleted` (0/1), `data` (the document as JSON, read with `json_extract`/`->>`) and one
+ * key column `k<n>` per schema index (in schema order, with RxDB's `_deleted` first and the
+ * primary key last), encoded so that SQLite's order is RxDB's (`sqlite-index-key.ts`).
+ *
+ * Use `keyPrefix` for an index range: a key starts with the encoded values of the index's
+ * leading fields. Never write through it: RxDB would not see the change.
+ */
+export interface SqlReader {
+  /** The quoted table of a collection at a schema version. Throws when it does not exist. */
+  table(collection: string, schemaVersion: number): string;
+  /** Rows as arrays (`raw`), for speed. */
+  rows<T extends unknown[]>(sql: string, ...params: unknown[]): T[];
+  /** Releases the connection (the database itself stays open). */
+  close(): void;
+}
+
+/** `_deleted` = false, then each value: the start of every key with those leading fields. */
+export function keyPrefix(...values: (string | number)[]): string {
+  let key = '0';
+  for (const v of values) key += typeof v === 'string' ? encodeStringField(v) : String(v);
+  return toSqliteKey(key);
+}
+
+export { toSqliteKey };
+
+/** Above every code point `toSqliteKey` produces: `prefix + KEY_END` bounds a prefix range. */
+export const KEY_END = '\u{10ffff}';
+
+/**
+ * Adds SQL functions the aggregations need to a connection (once per connection):
+ * `cd_key_prefix(text)` = `keyPrefix(text)`, `cd_iso(ms)` = the ISO 8601 UTC text of an instant
+ * with milliseconds (how events store `at`).
+ */
+const prepared = new WeakSet<Database.Database>();
+function addFunctions(db: Database.Database): void {
+  if (prepared.has(db)) return;
+  db.function('cd_key_prefix', { deterministic: true }, (value: unknown) => keyPrefix(String(value)));
+  db.function('cd_iso', { deterministic: true }, (ms: unknown) => new Date(Number(ms)).toISOString());
+  prepared.add(db);
+}
+
+/**
+ * A reader on the SQLite file at `path`, sharing the connection of the database open in this
+ * process (the file is locked to it; a second connection could not read it).
+ */
+export function openSqlReader(path: string): SqlReader {
+  const file: SqliteFile = acquireSqliteFile(path);
+  addFunctions(file.db);
+  const tables = new Map<string, string>();
+  const statements = new Map<string, Database.Statement>();
+  let open = true;
+  return {
+    table(collection, schemaVersion) {
+      const key = `${collection}@${schemaVersion}`;
+      let t = tables.get(key);
+      if (t === undefined) {
+        const name = file.db.prepare('SELECT name FROM _cd_tables WHERE collection = ? AND version = ?').pluck().get(collection, schemaVersion) as string | undefined;
+        if (name === undefined) throw new BugError(`No table for collection ${collection} v${schemaVersion} in ${path}`);
+        tables.set(key, (t = quoteIdentifier(name)));
+      }
+      return t;
+    },
+    rows<T extends unknown[]>(sql: string, ...params: unknown[]): T[] {
+      let stmt = statements.get(sql);
+      if (!stmt) statements.set(sql, (stmt = file.db.prepare(sql).raw()));
+      return stmt.all(...params) as T[];
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      releaseSqliteFile(file);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { OrderFact, Touch } from '../../core/insight/attribution.ts';
+import { HOLDOUT_REASON, type ControlFact, type MessageFact, type PlanFacts, type RightFact, type RunFact, type TimeCountFact } from '../../core/insight/results.ts';
+import type { Run } from '../../core/plans/run.ts';
+import { isRedeemable } from '../../core/rights/right.ts';
+import type { RightKind } from '../../core/rights/right-kind.ts';
+import type { RightSpec } from '../../core/rights/right-params.ts';
+import { rightCostCents } from '../../core/rights/right-cost.ts';
+
+/** A plan as the results need it. */
+export interface PlanHead {
+  id: string;
+  name: string;
+  storeId: string;
+}
+
+/** One group of a plan's grants: run, right version, and the 15-minute buckets of commit and use. */
+export interface GrantGroup {
+  runId: string;
+  rightId: string;
+  rightVersion: number;
+  rightName: string;
+  kind: string;
+  params: Record<string, unknown>;
+  /** Bucket start (epoch ms) of `grantedAt`, null when not committed. */
+  grantedBucket: number | null;
+  usedBucket: number | null;
+  count: number;
+}
+
+export const BUCKET_MS = 15 * 60_000;
+
+export function bucketOf(at: number): number {
+  return Math.floor(at / BUCKET_MS) * BUCKET_MS;
+}
+
+export function runFact(run: Run): RunFact {
+  return {
+    id: run.id,
+    occurrence: run.occurrence,
+    state: run.state,
+    startedAt: run.startedAt || run.scheduledAt,
+    finishedAt: run.finishedAt,
+    audience: run.counts.total,
+    granted: run.counts.granted,
+    sent: run.counts.sent,
+    failed: run.counts.failed,
+    skipped: run.counts.skipped,
+    skippedBy: run.skippedBy,
+  };
+}
+
+function redeemable(kind: string, params: Record<string, unknown>): boolean {
+  try {
+    return isRedeemable({ kind, params } as RightSpec);
+  } catch {
+    return false;
+  }
+}
+
+/** Rights facts and time buckets from the grouped grants (shared by the SQL and the naive loader). */
+export function rightsAndTimes(groups: readonly GrantGroup[]): { rights: RightFact[]; times: TimeCountFact[] } {
+  const rights = new Map<string, RightFact>();
+  const times = new Map<string, TimeCountFact>();
+  const time = (runId: string, at: number) => {
+    const key = `${runId}\u0000${at}`;
+    let t = times.get(key);
+    if (!t) times.set(key, (t = { runId, at, granted: 0, used: 0, grantedRedeemable: 0 }));
+    return t;
+  };
+  for (const g of groups) {
+    if (g.grantedBucket === null) continue;
+    const isRedeemable = redeemable(g.kind, g.params);
+    const key = `${g.runId}\u0000${g.rightId}\u0000${g.rightVersion}`;
+    let r = rights.get(key);
+    if (!r) {
+      r = { runId: g.runId, rightId: g.rightId, rightName: g.rightName, kind: g.kind, unitCostCents: rightCostCents(g.kind as RightKind, g.params), redeemable: isRedeemable, granted: 0, used: 0 };
+      rights.set(key, r);
+    }
+    r.granted += g.count;
+    const t = time(g.runId, g.grantedBucket);
+    t.granted += g.count;
+    if (isRedeemable) t.grantedRedeemable += g.count;
+    if (g.usedBucket !== null) {
+      r.used += g.count;
+      time(g.runId, g.usedBucket).used += g.count;
+    }
+  }
+  return { rights: [...rights.values()], times: [...times.values()] };
+}
+
+/** Holdout members of a run from its chunks' items (`s: 'skipped', r: 'holdout'`). */
+export function controlOf(runId: string, at: number, tasks: readonly { readonly customerIds: readonly string[]; readonly items: readonly { readonly s: string; readonly r?: string }[] }[]): ControlFact[] {
+  const out: ControlFact[] = [];
+  for (const task of tasks) {
+    task.items.forEach((item, i) => {
+      const customerId = task.customerIds[i];
+      if (item.s === 'skipped' && item.r === HOLDOUT_REASON && customerId !== undefined) out.push({ runId, customerId, at });
+    });
+  }
+  return out;
+}
+
+/** The facts of a plan, however they were read. */
+export interface PlanFactsParts {
+  plan: PlanHead;
+  runs: RunFact[];
+  groups: GrantGroup[];
+  messages: MessageFact[];
+  touches: Touch[];
+  orders: OrderFact[];
+  control: ControlFact[];
+}
+
+export function toPlanFacts(parts: PlanFactsParts): PlanFacts {
+  const { rights, times } = rightsAndTimes(parts.groups);
+  return {
+    planId: parts.plan.id,
+    planName: parts.plan.name,
+    planStoreId: parts.plan.storeId,
+    runs: parts.runs,
+    rights,
+    times,
+    messages: parts.messages,
+    touches: parts.touches,
+    orders: parts.orders,
+    control: parts.control,
+  };
+}
