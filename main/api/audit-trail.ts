@@ -10,7 +10,7 @@ import type { ApiContext } from './context.ts';
  * Mutations that change nothing worth a line in the audit log: an upload's start and its
  * chunks (the import that reads the upload is recorded).
  */
-export const UNAUDITED_MUTATIONS: ReadonlySet<string> = new Set(['imports/begin-upload', 'imports/append-upload']);
+export const UNAUDITED_MUTATIONS: ReadonlySet<string> = new Set(['imports/begin-upload', 'imports/append-upload', 'sync/sync-now']);
 
 type Input = Record<string, unknown>;
 
@@ -61,6 +61,16 @@ const SUBJECTS: Record<string, Subject> = {
   imports: { collection: 'imports' },
   system: { collection: 'database' },
   demo: { collection: 'customers' },
+  // The setup as it shows (the token never does): server, identity, on or off.
+  sync: {
+    collection: 'syncSetup',
+    id: 'sync',
+    read: (ctx) => {
+      const status = ctx.services.sync.status();
+      return { serverUrl: status.serverUrl, identity: status.identity, enabled: status.connection !== 'disabled' && status.connection !== 'not-configured' };
+    },
+  },
+  'sync/publish-documents': { collection: 'publications' },
 };
 
 /** Input fields that name the thing a call is about, in order of preference. */

@@ -10,7 +10,8 @@ import { runMethods } from './runs.ts';
 import { engineMethods } from './engine.ts';
 import { rightsMethods } from './rights.ts';
 import { settingsMethods } from './settings.ts';
+import { syncMethods } from './sync.ts';
 import { systemMethods } from './system.ts';
 
 /** Every method of the service API. Add an area's list here. */
-export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods, ...planMethods, ...runMethods, ...engineMethods, ...pluginMethods, ...auditMethods] as const;
+export const methods = [...systemMethods, ...settingsMethods, ...demoMethods, ...customerMethods, ...audienceMethods, ...importMethods, ...rightsMethods, ...periodMethods, ...planMethods, ...runMethods, ...engineMethods, ...pluginMethods, ...auditMethods, ...syncMethods] as const;

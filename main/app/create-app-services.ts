@@ -9,6 +9,7 @@ import { RightsService } from '../engine/rights/rights-service.ts';
 import { MarketingTypes } from '../plugins/marketing-types.ts';
 import { pluginChannelFactory } from '../plugins/plugin-channel.ts';
 import { PluginManager, type PluginLimits } from '../plugins/plugin-manager.ts';
+import { SyncService } from '../sync/sync-service.ts';
 import { seedDemo } from './demo.ts';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
@@ -108,7 +109,10 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     onError: (error) => console.error('Engine:', error),
   });
   engineRef.current = engine;
+  const sync = new SyncService({ database, dataDir, clock: options.clock, onStatus: (status) => bus.emit('sync-status', status) });
   if (options.startEngine) {
+    // Replication runs beside the engine; failures show on the Sync screen, never stop the app.
+    void sync.start().catch((error: unknown) => console.error('Sync:', error));
     engine.start();
     // Started in the background so the window opens at once; failures show in Plugins.
     void plugins.startAll();
@@ -125,12 +129,14 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     plugins,
     marketingTypes,
     rights,
+    sync,
     imports: new ImportJobs(dataDir, database.collections, zone, () => options.clock.now()),
     zone,
     async close() {
       if (closed) return;
       closed = true;
       stopSweep();
+      await sync.close();
       await engine.close();
       await plugins.close();
       await rights.close();

@@ -1,9 +1,12 @@
 import { EventEmitter, on } from 'node:events';
+import type { SyncStatus } from '../sync/sync-status.ts';
 
 /** Things that changed in the app, fanned out to live feeds (subscriptions). */
 export interface AppEvents {
   'settings-changed': { keys: string[] };
   'data-changed': { collection: string };
+  /** The sync status changed (at most every 100 ms). */
+  'sync-status': SyncStatus;
   /** Something the user should see even with the window closed (desktop: a native notification). */
   notify: { title: string; body: string };
 }

@@ -6,6 +6,7 @@ import type { ImportJobs } from '../engine/import/import-jobs.ts';
 import type { RightsService } from '../engine/rights/rights-service.ts';
 import type { MarketingTypes } from '../plugins/marketing-types.ts';
 import type { PluginManager } from '../plugins/plugin-manager.ts';
+import type { SyncService } from '../sync/sync-service.ts';
 import type { EventBus } from './event-bus.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -34,6 +35,8 @@ export interface AppServices {
   readonly plugins: PluginManager;
   /** Marketing types from the plugins: templates, descriptions, and the executor's hooks. */
   readonly marketingTypes: MarketingTypes;
+  /** Replication with the sync server (HQ publishing, stores sending their work up). */
+  readonly sync: SyncService;
   /** The IANA zone of the stores (one per data dir for now). */
   readonly zone: string;
   /** Releases files and timers; idempotent. */

@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { CampaignError } from '../core/errors/campaign-error.ts';
-import type { PublishTargets, SyncCheckpoint, SyncHttpClient } from './sync-http-client.ts';
+import type { PublishTargets, PushRowOut, SyncCheckpoint, SyncHttpClient } from './sync-http-client.ts';
 
 export interface ReplicateCollectionOptions<T> {
   client: SyncHttpClient;
@@ -17,8 +17,17 @@ export interface ReplicateCollectionOptions<T> {
   retryTime?: number;
   /** Delay before the live stream reconnects, doubling from `min` to `max` (default 500 ms - 30 s). */
   reconnectMs?: { min: number; max: number };
-  /** Push: off, or with a modifier (return null to keep a document local) and HQ's publish targets. */
-  push?: false | { modifier?: (doc: WithDeleted<T>) => WithDeleted<T> | null; targets?: PublishTargets };
+  /**
+   * Push: off, or with a modifier (return null to keep a document local) and HQ's publish
+   * targets, or a handler of its own (answering the conflicts, as `client.push` does).
+   */
+  push?:
+    | false
+    | {
+        modifier?: (doc: WithDeleted<T>) => WithDeleted<T> | null;
+        targets?: PublishTargets;
+        handler?: (rows: PushRowOut<WithDeleted<T>>[]) => Promise<WithDeleted<T>[]>;
+      };
   /** Called when the live stream fails or is refused (it reconnects after the delay). */
   onStreamError?: (error: CampaignError) => void;
 }
@@ -79,7 +88,7 @@ export function replicateCollection<T>(collection: RxCollection<T>, options: Rep
     push: push && {
       batchSize: options.batchSize ?? 100,
       modifier: push.modifier,
-      handler: (rows) => client.push<WithDeleted<T>>(remote, rows, { targets: push.targets }),
+      handler: push.handler ?? ((rows) => client.push<WithDeleted<T>>(remote, rows, { targets: push.targets })),
     },
   });
 }

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { chainTotals, type PlanChainTotals } from '../sync/chain-totals.ts';
+import type { StoreInfo } from '../sync/sync-service.ts';
+import type { SyncStatus } from '../sync/sync-status.ts';
+import { defineMutation, defineQuery, defineSubscription } from './define.ts';
+
+const none = z.object({}).strict().optional();
+/** What HQ publishes to stores (the rest flows up from stores). */
+const PUBLISHABLE = ['plans', 'audiences', 'rights', 'rightsPackages'] as const;
+const storeId = z.string().trim().min(1).max(64);
+
+export const syncMethods = [
+  defineQuery('sync/get-status', none, (_input, ctx): SyncStatus => ctx.services.sync.status()),
+  /** The status now, then whenever it changes. */
+  defineSubscription('sync/watch-status', none, async function* (_input, ctx, signal): AsyncGenerator<SyncStatus> {
+    yield ctx.services.sync.status();
+    for await (const status of ctx.services.bus.watch('sync-status', signal)) yield status;
+  }),
+  /** Checks the credential with the server, saves the setup and starts syncing. */
+  defineMutation('sync/configure-server', z.object({ serverUrl: z.string().trim().min(1).max(500), token: z.string().trim().min(8).max(500) }).strict(), (input, ctx): Promise<SyncStatus> =>
+    ctx.services.sync.configure(input),
+  ),
+  defineMutation('sync/set-enabled', z.object({ enabled: z.boolean() }).strict(), (input, ctx): Promise<SyncStatus> => ctx.services.sync.setEnabled(input.enabled)),
+  /** Forgets the server and credential; local data stays. */
+  defineMutation('sync/disconnect-server', none, (_input, ctx): Promise<SyncStatus> => ctx.services.sync.disconnect()),
+  defineMutation('sync/sync-now', none, (_input, ctx): Promise<SyncStatus> => ctx.services.sync.syncNow()),
+  /** HQ: the stores registered on the server. */
+  defineQuery('sync/list-stores', none, (_input, ctx): Promise<StoreInfo[]> => ctx.services.sync.listStores()),
+  /** HQ: publishes chain-wide documents to all stores, none, or the listed ones. */
+  defineMutation(
+    'sync/publish-documents',
+    z
+      .object({
+        collection: z.enum(PUBLISHABLE),
+        ids: z.array(z.string().trim().min(1).max(300)).min(1).max(1000),
+        targets: z.union([z.literal('all'), z.literal('none'), z.array(storeId).min(1).max(10_000)]),
+      })
+      .strict(),
+    (input, ctx): Promise<{ published: number }> => ctx.services.sync.publish(input.collection, input.ids, input.targets),
+  ),
+  /** Grants and uses per plan and store, from the data synced here (HQ sees every store's). */
+  defineQuery('sync/get-chain-totals', none, (_input, ctx): Promise<PlanChainTotals[]> => chainTotals(ctx.services.database.collections)),
+] as const;

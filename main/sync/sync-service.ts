@@ -1,0 +1,386 @@
+import type { RxCollection, WithDeleted } from 'rxdb';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import type { Subscription } from 'rxjs';
+import type { Clock } from '../core/clock.ts';
+import { CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
+import type { AppDatabase } from '../db/open-database.ts';
+import { replicateCollection } from './replicate-collection.ts';
+import { SyncConfigFile, syncIdentitySchema, type SyncConfig, type SyncIdentity } from './sync-config.ts';
+import { SyncHttpClient, type PublishTargets, type PushRowOut, type SyncCheckpoint } from './sync-http-client.ts';
+import { canPush, prepareForPush, shouldPush, SYNC_COLLECTIONS, type SyncCollectionName } from './sync-scope.ts';
+import type { CollectionSyncStatus, SyncConnection, SyncRefusal, SyncStatus } from './sync-status.ts';
+
+type Doc = Record<string, unknown>;
+
+export interface SyncServiceOptions {
+  database: AppDatabase;
+  dataDir: string;
+  clock: Clock;
+  /** Told (at most every 100 ms) when the status changed. */
+  onStatus?: (status: SyncStatus) => void;
+  /** Ms before a failed pull or push is retried (default 5 s). */
+  retryTime?: number;
+  /** Live stream reconnect delays (default 0.5 s doubling to 30 s). */
+  reconnectMs?: { min: number; max: number };
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface SyncSetupInput {
+  serverUrl: string;
+  token: string;
+}
+
+export interface StoreInfo {
+  id: string;
+  name: string;
+}
+
+/** Codes with which the server refuses one document of a push (the rest can still go). */
+const DOCUMENT_REFUSALS = new Set<string>(['SY_FOREIGN_STORE', 'SY_READ_ONLY_DOCUMENT', 'SY_INVALID_DOCUMENT', 'SY_APPEND_ONLY', 'SY_LOCKED_FIELD']);
+const MAX_REFUSALS = 50;
+
+interface Running {
+  collection: SyncCollectionName;
+  replication: RxReplicationState<Doc, SyncCheckpoint>;
+  subscriptions: Subscription[];
+  status: CollectionSyncStatus;
+  pendingIds: Set<string>;
+}
+
+function emptyStatus(collection: SyncCollectionName): CollectionSyncStatus {
+  return { collection, state: 'idle', pending: 0, pulled: 0, pushed: 0, keptLocal: 0, lastPulledAt: null, lastPushedAt: null, lastError: null };
+}
+
+/** The CampaignError inside what RxDB's replication reports (it wraps handler errors). */
+export function innerError(error: unknown): CampaignError {
+  if (error instanceof CampaignError) return error;
+  const inner = (error as { parameters?: { errors?: unknown[] } } | undefined)?.parameters?.errors?.find((e) => e instanceof CampaignError);
+  if (inner instanceof CampaignError) return inner;
+  return new CampaignError('SY_BAD_RESPONSE', { url: '', reason: error instanceof Error ? error.message : String(error) });
+}
+
+function isOffline(error: CampaignError): boolean {
+  return error.code === 'SY_NETWORK' || (error.code === 'SY_BAD_RESPONSE' && /HTTP 5\d\d/.test(String(error.params['reason'] ?? '')));
+}
+
+/**
+ * The app's side of sync: the setup (server URL and credential, `sync.json`), one RxDB
+ * replication per synced collection while enabled, and the status the Sync screen shows.
+ * HQ credentials also list stores and publish HQ documents to them.
+ */
+export class SyncService {
+  private readonly file: SyncConfigFile;
+  private config: SyncConfig | null = null;
+  private configError: CampaignError | null = null;
+  private client: SyncHttpClient | null = null;
+  private running = new Map<SyncCollectionName, Running>();
+  private refusals: SyncRefusal[] = [];
+  private connection: SyncConnection = 'not-configured';
+  private connectionError: SerializedError | null = null;
+  private lastSyncAt: number | null = null;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: SyncServiceOptions) {
+    this.file = new SyncConfigFile(options.dataDir);
+    try {
+      this.config = this.file.read();
+    } catch (error) {
+      this.configError = error as CampaignError;
+    }
+    this.connection = this.config ? (this.config.enabled ? 'connecting' : 'disabled') : 'not-configured';
+  }
+
+  /** Starts replicating when sync is set up and enabled. */
+  async start(): Promise<void> {
+    if (this.config?.enabled) await this.startReplications(this.config);
+  }
+
+  status(): SyncStatus {
+    return {
+      connection: this.connection,
+      serverUrl: this.config?.serverUrl ?? null,
+      identity: this.config?.identity ?? null,
+      lastSyncAt: this.lastSyncAt,
+      error: this.configError ? serializeError(this.configError) : this.connectionError,
+      collections: SYNC_COLLECTIONS.map((c) => {
+        const running = this.running.get(c);
+        return running ? { ...running.status, pending: running.pendingIds.size } : emptyStatus(c);
+      }),
+      refusals: [...this.refusals],
+    };
+  }
+
+  /**
+   * Checks the credential with the server (`/whoami`), saves the setup and starts syncing.
+   * Nothing is saved when the server cannot be reached or refuses the credential.
+   */
+  async configure(input: SyncSetupInput): Promise<SyncStatus> {
+    const serverUrl = input.serverUrl.trim().replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(serverUrl);
+    } catch {
+      throw new CampaignError('SY_BAD_CONFIG', { path: 'serverUrl', reason: `"${serverUrl}" is not a URL (e.g. https://sync.example.com)` });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new CampaignError('SY_BAD_CONFIG', { path: 'serverUrl', reason: `"${serverUrl}" must start with https:// (or http:// on a trusted network)` });
+    }
+    const client = new SyncHttpClient({ baseUrl: serverUrl, token: input.token.trim(), timeoutMs: this.options.timeoutMs });
+    const answer = await client.request<{ principal?: unknown }>('GET', '/whoami');
+    const identity = syncIdentitySchema.safeParse(answer.principal);
+    if (!identity.success) throw new CampaignError('SY_BAD_RESPONSE', { url: serverUrl, reason: '/whoami did not name a store or HQ user' });
+    await this.stopReplications();
+    const config: SyncConfig = { serverUrl, token: input.token.trim(), identity: identity.data, enabled: true };
+    this.file.write(config);
+    this.config = config;
+    this.configError = null;
+    this.refusals = [];
+    this.lastSyncAt = null;
+    await this.startReplications(config);
+    return this.status();
+  }
+
+  /** Pauses or resumes syncing (the setup is kept). */
+  async setEnabled(enabled: boolean): Promise<SyncStatus> {
+    const config = this.requireConfig();
+    const next = { ...config, enabled };
+    this.file.write(next);
+    this.config = next;
+    if (enabled) await this.startReplications(next);
+    else {
+      await this.stopReplications();
+      this.setConnection('disabled', null);
+    }
+    return this.status();
+  }
+
+  /** Stops syncing and forgets the server and credential. Local data stays. */
+  async disconnect(): Promise<SyncStatus> {
+    await this.stopReplications();
+    this.file.remove();
+    this.config = null;
+    this.configError = null;
+    this.refusals = [];
+    this.lastSyncAt = null;
+    this.setConnection('not-configured', null);
+    return this.status();
+  }
+
+  /** Pulls and pushes everything now and waits until in step (or throws the first failure). */
+  async syncNow(timeoutMs = 30_000): Promise<SyncStatus> {
+    const config = this.requireConfig();
+    if (!config.enabled) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'sync is paused' });
+    await this.awaitInSync([...this.running.keys()], timeoutMs);
+    return this.status();
+  }
+
+  /** Stores registered at HQ (HQ credentials only). */
+  async listStores(): Promise<StoreInfo[]> {
+    const client = this.requireHq();
+    const answer = await client.request<{ stores: StoreInfo[] }>('GET', '/hq/stores');
+    return answer.stores.map((s) => ({ id: s.id, name: s.name }));
+  }
+
+  /**
+   * Publishes HQ documents (storeId '') to all stores, none, or the named ones. Local changes
+   * are sent first, so what the stores get is what HQ sees.
+   */
+  async publish(collection: SyncCollectionName, ids: string[], targets: PublishTargets): Promise<{ published: number }> {
+    const client = this.requireHq();
+    await this.awaitInSync([collection], 30_000);
+    const answer = await client.request<{ published: unknown }>('POST', `/hq/publish/${collection}`, { ids, targets });
+    return { published: Array.isArray(answer.published) ? answer.published.length : Number(answer.published) || ids.length };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.notifyTimer);
+    await this.stopReplications();
+  }
+
+  private requireConfig(): SyncConfig {
+    if (this.configError) throw this.configError;
+    if (!this.config) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'no server is set up' });
+    return this.config;
+  }
+
+  private requireHq(): SyncHttpClient {
+    const config = this.requireConfig();
+    if (config.identity.kind !== 'hq') throw new CampaignError('SY_HQ_ONLY', { storeId: config.identity.storeId });
+    this.client ??= this.clientFor(config);
+    return this.client;
+  }
+
+  private clientFor(config: SyncConfig): SyncHttpClient {
+    return new SyncHttpClient({ baseUrl: config.serverUrl, token: config.token, timeoutMs: this.options.timeoutMs });
+  }
+
+  private async awaitInSync(collections: SyncCollectionName[], timeoutMs: number): Promise<void> {
+    const waits = collections.map(async (c) => {
+      const running = this.running.get(c);
+      if (!running) return;
+      running.replication.reSync();
+      await running.replication.awaitInSync();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        const failing = collections.map((c) => this.running.get(c)?.status.lastError).find((e) => e);
+        reject(failing ? new CampaignError(failing.code, failing.params ?? {}) : new CampaignError('SY_NETWORK', { url: this.config?.serverUrl ?? '', reason: `not in step after ${Math.round(timeoutMs / 1000)} s` }));
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([Promise.all(waits), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.markInSync();
+  }
+
+  private async startReplications(config: SyncConfig): Promise<void> {
+    await this.stopReplications();
+    this.client = this.clientFor(config);
+    this.setConnection('connecting', null);
+    for (const collection of SYNC_COLLECTIONS) this.running.set(collection, this.replicate(collection, config, this.client));
+  }
+
+  private async stopReplications(): Promise<void> {
+    const running = [...this.running.values()];
+    this.running.clear();
+    for (const r of running) for (const s of r.subscriptions) s.unsubscribe();
+    await Promise.all(running.map((r) => r.replication.cancel()));
+  }
+
+  private replicate(collection: SyncCollectionName, config: SyncConfig, client: SyncHttpClient): Running {
+    const rx = this.options.database.collections[collection] as unknown as RxCollection<Doc>;
+    const identity = config.identity;
+    const primary = rx.schema.primaryPath as string;
+    const status = emptyStatus(collection);
+    const pendingIds = new Set<string>();
+    const push = canPush(identity);
+    const replication = replicateCollection<Doc>(rx, {
+      client,
+      live: true,
+      replicationIdentifier: `campaign-desk-sync ${config.serverUrl} ${identityKey(identity)} ${collection}`,
+      retryTime: this.options.retryTime,
+      reconnectMs: this.options.reconnectMs,
+      push: push && {
+        modifier: (doc) => {
+          if (shouldPush(identity, doc)) return doc;
+          status.keptLocal += 1;
+          pendingIds.delete(String(doc[primary]));
+          return null;
+        },
+        handler: (rows) => this.pushRows(client, collection, identity, primary, rows, status, pendingIds),
+      },
+      onStreamError: (error) => this.recordError(status, error),
+    });
+    const subscriptions: Subscription[] = [
+      replication.received$.subscribe(() => {
+        status.pulled += 1;
+        status.lastPulledAt = this.options.clock.now();
+        status.lastError = null;
+        this.setConnection('online', null);
+      }),
+      replication.error$.subscribe((error) => this.recordError(status, innerError(error))),
+      replication.active$.subscribe((active) => {
+        status.state = active ? 'syncing' : status.lastError ? 'error' : 'idle';
+        if (!active && this.allIdle()) this.markInSync();
+        this.notify();
+      }),
+    ];
+    if (push) {
+      subscriptions.push(
+        rx.eventBulks$.subscribe((bulk) => {
+          if (bulk.context.startsWith('replication-')) return;
+          for (const event of bulk.events) {
+            const doc = (event.documentData ?? event.previousDocumentData) as Doc | undefined;
+            if (doc && shouldPush(identity, doc)) pendingIds.add(event.documentId);
+          }
+          this.notify();
+        }),
+      );
+    }
+    return { collection, replication, subscriptions, status, pendingIds };
+  }
+
+  /**
+   * Sends one batch. A document the server refuses does not block the others: it is taken
+   * out and the rest sent again; the refused change is undone (the master state it was based
+   * on is answered as a conflict, so RxDB takes it back) or, for a new document, kept local.
+   */
+  private async pushRows(
+    client: SyncHttpClient,
+    collection: SyncCollectionName,
+    identity: SyncIdentity,
+    primary: string,
+    rows: PushRowOut<WithDeleted<Doc>>[],
+    status: CollectionSyncStatus,
+    pendingIds: Set<string>,
+  ): Promise<WithDeleted<Doc>[]> {
+    let remaining = rows.map((row) => ({ ...row, newDocumentState: prepareForPush(collection, identity, row.newDocumentState, !row.assumedMasterState) as WithDeleted<Doc> }));
+    const conflicts: WithDeleted<Doc>[] = [];
+    while (remaining.length > 0) {
+      try {
+        conflicts.push(...(await client.push<WithDeleted<Doc>>(collection, remaining)));
+        break;
+      } catch (error) {
+        const refusal = innerError(error);
+        const id = refusal.params['id'];
+        const row = DOCUMENT_REFUSALS.has(refusal.code) ? remaining.find((r) => r.newDocumentState[primary] === id) : undefined;
+        if (!row) throw error;
+        remaining = remaining.filter((r) => r !== row);
+        if (row.assumedMasterState) conflicts.push(row.assumedMasterState);
+        this.refusals = [
+          { collection, id: String(id), at: this.options.clock.now(), error: serializeError(refusal), outcome: row.assumedMasterState ? 'reverted' : 'kept-local' } satisfies SyncRefusal,
+          ...this.refusals,
+        ].slice(0, MAX_REFUSALS);
+      }
+    }
+    for (const row of rows) pendingIds.delete(String(row.newDocumentState[primary]));
+    status.pushed += rows.length;
+    status.lastPushedAt = this.options.clock.now();
+    status.lastError = null;
+    this.setConnection('online', null);
+    return conflicts;
+  }
+
+  private recordError(status: CollectionSyncStatus, error: CampaignError): void {
+    status.lastError = serializeError(error);
+    status.state = 'error';
+    if (isOffline(error)) this.setConnection('offline', serializeError(error));
+    else this.notify();
+  }
+
+  private allIdle(): boolean {
+    return [...this.running.values()].every((r) => r.status.state === 'idle');
+  }
+
+  private markInSync(): void {
+    if (this.running.size === 0) return;
+    this.lastSyncAt = this.options.clock.now();
+    if (this.connection !== 'offline') this.setConnection('online', null);
+    this.notify();
+  }
+
+  private setConnection(connection: SyncConnection, error: SerializedError | null): void {
+    this.connection = connection;
+    this.connectionError = error;
+    this.notify();
+  }
+
+  private notify(): void {
+    if (!this.options.onStatus || this.notifyTimer || this.closed) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      this.options.onStatus?.(this.status());
+    }, 100);
+  }
+}
+
+function identityKey(identity: SyncIdentity): string {
+  return identity.kind === 'store' ? `store:${identity.storeId}` : `hq:${identity.userId}`;
+}
