@@ -4,12 +4,14 @@ import { sql } from 'kysely';
 import { installAuthentication } from './auth/authenticate.ts';
 import type { RateLimit } from './auth/rate-limiter.ts';
 import { APP_SYNC_SCHEMAS, buildCollections, type SyncSchema } from './collections.ts';
+import { AllotmentStore } from './db/allotment-store.ts';
 import { DocumentStore, readChangedRows } from './db/document-store.ts';
 import { IdentityStore } from './db/identity-store.ts';
 import { openSyncDatabase, parseDatabaseUrl, type SyncDatabase } from './db/open-database.ts';
 import { installErrorHandling } from './errors.ts';
 import { LocalChangeFeed, PostgresChangeFeed, type ChangeFeed } from './live/change-feed.ts';
 import { StreamHub } from './live/stream-hub.ts';
+import { registerAllotmentRoutes } from './routes/allotments.ts';
 import { registerHqRoutes } from './routes/hq.ts';
 import { registerStatusRoutes } from './routes/status.ts';
 import { registerSyncRoutes } from './routes/sync.ts';
@@ -39,12 +41,15 @@ export interface SyncServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** Trust X-Forwarded-* from a reverse proxy that terminates TLS (default false). */
   trustProxy?: boolean;
+  /** The clock of lease expiry and reclaiming (tests); default Date.now. */
+  now?: () => number;
 }
 
 export interface SyncServer {
   app: FastifyInstance;
   identity: IdentityStore;
   documents: DocumentStore;
+  allotments: AllotmentStore;
   database: SyncDatabase;
   /** Listens and answers the base URL, e.g. `http://127.0.0.1:8787`. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
@@ -99,6 +104,8 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     registerStatusRoutes(app, { version: packageVersion() });
     registerSyncRoutes(app, documents, hub, { maxPullLimit: options.maxPullLimit ?? 1000, maxPushRows: options.maxPushRows ?? 1000 });
     registerHqRoutes(app, identity, documents, liveFeed);
+    const allotments = new AllotmentStore(database, options.now ?? Date.now);
+    registerAllotmentRoutes(app, allotments);
     // Streams never end by themselves: end them first, or closing would wait for them.
     app.addHook('preClose', (done) => {
       hub.close();
@@ -110,6 +117,7 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
       app,
       identity,
       documents,
+      allotments,
       database,
       async listen(listenOptions = {}) {
         return app.listen({ port: listenOptions.port ?? 0, host: listenOptions.host ?? '127.0.0.1' });

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
 
 /**
@@ -59,6 +59,47 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('revoked_at', 'bigint')
         .execute();
+    },
+  },
+  '0002_allotments': {
+    async up(db: Kysely<unknown>) {
+      // Chain-wide stock HQ leases to stores (see allotment-store.ts): total = granted + leased + remaining.
+      await db.schema
+        .createTable('chain_stocks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_type', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('total', 'bigint', (c) => c.notNull())
+        .addColumn('remaining', 'bigint', (c) => c.notNull())
+        .addColumn('leased', 'bigint', (c) => c.notNull())
+        .addColumn('granted', 'bigint', (c) => c.notNull())
+        .addColumn('lease_ms', 'bigint', (c) => c.notNull())
+        .addColumn('grace_ms', 'bigint', (c) => c.notNull())
+        .addColumn('ends_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addCheckConstraint('chain_stocks_counts', sql`remaining >= 0 and leased >= 0 and granted >= 0 and total = granted + leased + remaining`)
+        .execute();
+      await db.schema
+        .createTable('leases')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('stock_id', 'text', (c) => c.notNull())
+        .addColumn('store_id', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('units', 'bigint', (c) => c.notNull())
+        .addColumn('consumed', 'bigint', (c) => c.notNull())
+        .addColumn('returned', 'bigint', (c) => c.notNull())
+        .addColumn('written_off', 'bigint', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('closed_at', 'bigint')
+        .addCheckConstraint('leases_counts', sql`consumed >= 0 and returned >= 0 and written_off >= 0 and consumed + returned + written_off <= units`)
+        .execute();
+      // A retried lease request finds its lease; reclaiming walks a stock's expired active leases.
+      await db.schema.createIndex('leases_by_request').on('leases').columns(['store_id', 'request_id']).unique().execute();
+      await db.schema.createIndex('leases_by_stock').on('leases').columns(['stock_id', 'state', 'expires_at']).execute();
     },
   },
 };

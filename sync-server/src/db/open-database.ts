@@ -23,6 +23,8 @@ export interface SyncDatabase {
    * a transaction-scoped advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite.
    */
   writeTransaction<T>(collection: string, work: (trx: Kysely<SyncTables>) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction without a collection lock (BEGIN IMMEDIATE on SQLite). */
+  transaction<T>(work: (trx: Kysely<SyncTables>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -74,24 +76,26 @@ export async function openSyncDatabase(location: DatabaseLocation, options: { po
     }
     const db = new Kysely<SyncTables>({ dialect: new SqliteDialect({ database: sqlite }) });
     await migrateToLatest(db as Kysely<unknown>);
+    const immediate = <T>(work: (trx: Kysely<SyncTables>) => Promise<T>): Promise<T> =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await work(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(conn);
+          throw error;
+        }
+      });
     return {
       kind: 'sqlite',
       db,
       label: `sqlite:${location.file}`,
       // One connection (Kysely's driver hands it to one user at a time); BEGIN IMMEDIATE also
       // keeps out another process that opened the same file.
-      writeTransaction: (_collection, work) =>
-        db.connection().execute(async (conn) => {
-          await sql`begin immediate`.execute(conn);
-          try {
-            const result = await work(conn);
-            await sql`commit`.execute(conn);
-            return result;
-          } catch (error) {
-            await sql`rollback`.execute(conn);
-            throw error;
-          }
-        }),
+      writeTransaction: (_collection, work) => immediate(work),
+      transaction: (work) => immediate(work),
       close: () => db.destroy(),
     };
   }
@@ -118,6 +122,7 @@ export async function openSyncDatabase(location: DatabaseLocation, options: { po
         await sql`select pg_advisory_xact_lock(${ADVISORY_LOCK_SPACE}, hashtext(${collection}))`.execute(trx);
         return work(trx);
       }),
+    transaction: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };
 }

@@ -42,6 +42,50 @@ export interface SyncTables {
     role: string;
     created_at: number;
   };
+  /**
+   * Chain-wide stock of a right or package, leased to stores in shares (`allotment-store.ts`).
+   * Always total = granted + leased + remaining (a CHECK constraint holds it).
+   */
+  chain_stocks: {
+    id: string;
+    owner_type: string;
+    owner_id: string;
+    total: number;
+    /** Units no store holds: the next leases come from here. */
+    remaining: number;
+    /** Units held by open leases and not yet reported as granted. */
+    leased: number;
+    /** Units stores reported as granted, plus units of reclaimed leases never reported. */
+    granted: number;
+    /** How long a lease runs from when it is made, and how long after its end HQ may reclaim it. */
+    lease_ms: number;
+    grace_ms: number;
+    /** No lease runs past this instant (e.g. the plan's end); null = none. */
+    ends_at: number | null;
+    created_at: number;
+    updated_at: number;
+  };
+  /** A store's share of a chain stock. */
+  leases: {
+    id: string;
+    stock_id: string;
+    store_id: string;
+    /** The store's id for the request, so a retried request gets the same lease. */
+    request_id: string;
+    units: number;
+    /** Units the store reported as granted (only rises). */
+    consumed: number;
+    /** Units given back to remaining. */
+    returned: number;
+    /** Units of a reclaimed lease counted as granted until the store reports. */
+    written_off: number;
+    /** 'active', 'returned' (closed by the store) or 'reclaimed' (by HQ after expiry + grace). */
+    state: string;
+    expires_at: number;
+    created_at: number;
+    updated_at: number;
+    closed_at: number | null;
+  };
   /** Bearer credentials of stores and HQ users; only a hash of the token is kept. */
   credentials: {
     id: string;
