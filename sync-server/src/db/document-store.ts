@@ -139,7 +139,8 @@ export class DocumentStore {
    * Writes a batch of RxDB push rows atomically: every row is checked (shape, schema, the
    * principal's scope) before anything is written, and one refused row refuses the batch.
    * Answers the master states of the rows that conflicted (their writes are dropped).
-   * With `targets` (HQ only), the written HQ documents are published to those stores.
+   * With `targets` (HQ only), the written HQ documents are published to those stores (store
+   * documents in the same batch are written as they are: HQ's replication pushes both kinds).
    */
   async push(name: string, principal: Principal, rows: PushRow[], targets?: Targets): Promise<Doc[]> {
     requireAction(principal, 'push');
@@ -215,9 +216,6 @@ export class DocumentStore {
       } else {
         owner = collection.storeField !== null ? String(pushed[collection.storeField]) : (before?.owner ?? HQ_OWNER);
       }
-      if (targets !== undefined && owner !== HQ_OWNER) {
-        throw new CampaignError('SY_BAD_REQUEST', { reason: `document ${id} belongs to store ${owner}: only HQ documents (storeId "") are published` });
-      }
       const master = before ? (JSON.parse(before.data) as Doc) : undefined;
       const decision = rule({ collection: name, id, by: principal.kind, master, assumed: row.assumedMasterState ?? null, pushed, publishedToPusherOnly });
       if (decision.kind !== 'unchanged' && 'note' in decision && decision.note !== undefined) this.onNotice({ code: 'conflict-rule', collection: name, id, credentialId: principal.credentialId, reason: decision.note });
@@ -272,9 +270,10 @@ export class DocumentStore {
 
     const written = accepted.filter((a) => !lost.has(a.id));
     // Publication lists: replaced when HQ names targets; dropped when an HQ document moves to a store.
-    const replaced = written.filter((a) => targets !== undefined || (a.before?.owner === HQ_OWNER && a.owner !== HQ_OWNER)).map((a) => a.id);
+    // (Targets apply to the HQ documents of a batch; a store's documents in it are not published.)
     const newTargets = Array.isArray(targets) ? (targets as readonly string[]) : [];
-    await replacePublications(trx, name, replaced, newTargets);
+    if (targets !== undefined) await replacePublications(trx, name, written.filter((a) => a.owner === HQ_OWNER).map((a) => a.id), newTargets);
+    await replacePublications(trx, name, written.filter((a) => a.before?.owner === HQ_OWNER && a.owner !== HQ_OWNER).map((a) => a.id), []);
     const kept = await readPublications(
       trx,
       name,
@@ -289,7 +288,7 @@ export class DocumentStore {
         seq: v.seq,
         owner: v.owner,
         publishedAll: v.published_all === 1,
-        targets: targets !== undefined ? newTargets : (kept.get(v.id) ?? []),
+        targets: targets !== undefined && v.owner === HQ_OWNER ? newTargets : (kept.get(v.id) ?? []),
         data: v.data,
       }));
     return { conflicts, changed };
