@@ -102,7 +102,7 @@ async function inSync(site: Site): Promise<void> {
   await Promise.all(site.replications.map((r) => r.awaitInSync()));
 }
 
-const plainOf = (doc: RxDocument<unknown> | null) => (doc === null ? null : (doc.toJSON(false) as Record<string, unknown>));
+const plainOf = (doc: Pick<RxDocument, 'toJSON'> | null) => (doc === null ? null : (doc.toJSON(false) as Record<string, unknown>));
 const plans = (site: Site) => site.app.collections.plans as unknown as RxCollection<PlanDoc>;
 const grants = (site: Site) => site.app.collections.grants as unknown as RxCollection<GrantDoc>;
 async function planAt(site: Site, id: string) {
@@ -157,7 +157,7 @@ describe('offline edits at two stores and HQ', () => {
     await edit(plans(hq), 'P-hq', (p) => ({ ...p, name: 'Member day (HQ)', version: p.version + 1 }));
     await edit(plans(s1), 'P-hq', (p) => ({ ...p, name: 'renamed at S01', limits: { ...p.limits, quietHours: { start: '21:00', end: '09:00' } }, time: { ...p.time, timeZone: 'Asia/Urumqi' } }));
     await edit(plans(s1), 'P-s1', (p) => ({ ...p, description: 'edited offline at S01' }));
-    await edit(plans(s2), 'P-s2', (p) => ({ ...p, status: 'active' }));
+    await edit(plans(s2), 'P-s2', (p) => ({ ...p, status: 'active' as const }));
     await edit(plans(hq), 'P-s2', (p) => ({ ...p, description: 'HQ note' }));
     await edit(grants(s1), 'G1', used);
     await edit(grants(hq), 'G1', expired);
