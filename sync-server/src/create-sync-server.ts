@@ -43,6 +43,8 @@ export interface SyncServerOptions {
   trustProxy?: boolean;
   /** The clock of lease expiry and reclaiming (tests); default Date.now. */
   now?: () => number;
+  /** How often overdue leases are reclaimed (default every 10 minutes); false: only when HQ asks. */
+  reclaimEveryMs?: number | false;
 }
 
 export interface SyncServer {
@@ -106,8 +108,20 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     registerHqRoutes(app, identity, documents, liveFeed);
     const allotments = new AllotmentStore(database, options.now ?? Date.now);
     registerAllotmentRoutes(app, allotments);
+    // Overdue leases count as granted (written off) until their stores report; see allotment-store.ts.
+    const reclaimEvery = options.reclaimEveryMs ?? 10 * 60_000;
+    const reclaimTimer =
+      reclaimEvery === false
+        ? null
+        : setInterval(() => {
+            allotments.reclaimExpired().then(
+              (reclaimed) => reclaimed.length > 0 && app.log.warn({ leases: reclaimed.map((l) => ({ id: l.id, storeId: l.storeId, writtenOff: l.writtenOff })) }, 'reclaimed overdue leases'),
+              (error: unknown) => app.log.error({ err: error }, 'reclaiming overdue leases failed'),
+            );
+          }, reclaimEvery).unref();
     // Streams never end by themselves: end them first, or closing would wait for them.
     app.addHook('preClose', (done) => {
+      if (reclaimTimer) clearInterval(reclaimTimer);
       hub.close();
       done();
     });

@@ -4,6 +4,7 @@ import { CampaignError } from '../../main/core/errors/campaign-error.ts';
 import { makeTempDir } from '../../main/testing/temp-dir.ts';
 import type { ChainStockInfo, LeaseInfo } from '../src/db/allotment-store.ts';
 import { startHarness, type Harness, type TestStore } from './harness.ts';
+import { waitFor } from './helpers.ts';
 
 const dir = makeTempDir('campaign-desk-allot-');
 const T0 = Date.UTC(2026, 2, 10, 2, 0, 0);
@@ -13,7 +14,7 @@ let hq: Harness;
 const stores: TestStore[] = [];
 
 beforeAll(async () => {
-  hq = await startHarness({ database: `sqlite:${dir.path}/sync.sqlite`, rateLimit: false, now: () => clock });
+  hq = await startHarness({ database: `sqlite:${dir.path}/sync.sqlite`, rateLimit: false, now: () => clock, reclaimEveryMs: false });
   for (const id of ['S01', 'S02', 'S03', 'S04']) stores.push(await hq.createStore(id));
 });
 afterAll(async () => {
@@ -126,6 +127,20 @@ describe('allotments', () => {
     expect(await totals('vouchers')).toMatchObject({ granted: 33, leased: 0, remaining: 7 });
     expect((await lease(s3, 'vouchers', 7, 'v1')).units).toBe(7);
     await totals('vouchers');
+    clock = T0;
+  });
+
+  it('reclaims overdue leases on its own, on a timer', async () => {
+    const timed = await startHarness({ database: `sqlite:${dir.path}/timer.sqlite`, rateLimit: false, now: () => clock, reclaimEveryMs: 50 });
+    onTestFinished(() => timed.close());
+    const store = await timed.createStore('S01');
+    await timed.admin.request('POST', '/hq/allotments', { id: 'timed', ownerType: 'right', ownerId: 'R', total: 5, leaseMs: HOUR, graceMs: HOUR });
+    const l = await lease(store, 'timed', 3, 't1');
+    clock = T0 + 2 * HOUR;
+    const reclaimed = async () => (await timed.admin.request<{ leases: LeaseInfo[] }>('GET', '/hq/allotments')).leases.find((x) => x.id === l.id)?.state === 'reclaimed';
+    await waitFor(reclaimed, 2000, 'the timer to reclaim the lease');
+    const { stocks } = await timed.admin.request<{ stocks: ChainStockInfo[] }>('GET', '/hq/allotments');
+    expect(stocks[0]).toMatchObject({ granted: 3, leased: 0, remaining: 2 });
     clock = T0;
   });
 
