@@ -69,11 +69,11 @@ describe('app shell in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('dashboard').waitFor();
   });
 
-  it('shows what an unbuilt section will hold, without invented data', async () => {
-    await page.getByTestId('nav-sync').click();
-    const view = page.getByTestId('section-sync');
-    expect(await view.textContent()).toContain('Not available yet');
-    expect(await view.locator('table').count()).toBe(0);
+  it('says in the header that sync is not set up, and opens the setup from there', async () => {
+    expect(await page.getByTestId('sync-indicator').textContent()).toContain('Sync: Not set up');
+    await page.getByTestId('sync-indicator').click();
+    await page.getByTestId('sync-setup').waitFor();
+    expect(await page.getByTestId('sync-view').locator('table').count()).toBe(0);
     await page.getByTestId('nav-dashboard').click();
   });
 

@@ -1,6 +1,6 @@
+import type { Component } from 'vue';
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import DashboardView from './views/DashboardView.vue';
-import SectionView from './views/SectionView.vue';
 import SettingsView from './views/SettingsView.vue';
 import CustomersView from './views/customers/CustomersView.vue';
 import AudiencesView from './views/audiences/AudiencesView.vue';
@@ -11,10 +11,11 @@ import PlansView from './views/plans/PlansView.vue';
 import PlanEditor from './views/plans/PlanEditor.vue';
 import PluginsView from './views/plugins/PluginsView.vue';
 import AuditView from './views/audit/AuditView.vue';
+import SyncView from './views/sync/SyncView.vue';
 import TimeExpressionsView from './views/settings/TimeExpressionsView.vue';
 import EngineSettingsView from './views/settings/EngineSettingsView.vue';
 
-/** The left navigation, in order. `section` views show what will be there until built. */
+/** The left navigation, in order. */
 export const navItems = [
   { name: 'dashboard', path: '/', icon: 'Odometer' },
   { name: 'plans', path: '/plans', icon: 'Calendar' },
@@ -31,19 +32,22 @@ export const navItems = [
 
 export type NavName = (typeof navItems)[number]['name'];
 
-const routes: RouteRecordRaw[] = navItems.map((item) => {
-  if (item.name === 'dashboard') return { path: item.path, name: item.name, component: DashboardView };
-  if (item.name === 'settings') return { path: item.path, name: item.name, component: SettingsView };
-  if (item.name === 'customers') return { path: item.path, name: item.name, component: CustomersView };
-  if (item.name === 'audiences') return { path: item.path, name: item.name, component: AudiencesView };
-  if (item.name === 'rights') return { path: item.path, name: item.name, component: RightsView };
-  if (item.name === 'records') return { path: item.path, name: item.name, component: RecordsView };
-  if (item.name === 'runs') return { path: item.path, name: item.name, component: RunsView };
-  if (item.name === 'plans') return { path: item.path, name: item.name, component: PlansView };
-  if (item.name === 'plugins') return { path: item.path, name: item.name, component: PluginsView };
-  if (item.name === 'audit') return { path: item.path, name: item.name, component: AuditView };
-  return { path: item.path, name: item.name, component: SectionView, props: { section: item.name } };
-});
+/** The view of each section. */
+const views: Record<NavName, Component> = {
+  dashboard: DashboardView,
+  plans: PlansView,
+  audiences: AudiencesView,
+  customers: CustomersView,
+  rights: RightsView,
+  records: RecordsView,
+  runs: RunsView,
+  plugins: PluginsView,
+  audit: AuditView,
+  sync: SyncView,
+  settings: SettingsView,
+};
+
+const routes: RouteRecordRaw[] = navItems.map((item) => ({ path: item.path, name: item.name, component: views[item.name] }));
 // A plan's editor (new, or one saved plan) and its detail over the list.
 routes.push({ path: '/plans/new', name: 'plan-new', component: PlanEditor });
 routes.push({ path: '/plans/:id/edit', name: 'plan-edit', component: PlanEditor, props: true });

@@ -41,3 +41,8 @@ export const syncMethods = [
   /** Grants and uses per plan and store, from the data synced here (HQ sees every store's). */
   defineQuery('sync/get-chain-totals', none, (_input, ctx): Promise<PlanChainTotals[]> => chainTotals(ctx.services.database.collections)),
 ] as const;
+
+export type { CollectionSyncStatus, SyncConnection, SyncRefusal, SyncStatus } from '../sync/sync-status.ts';
+export type { SyncIdentity } from '../sync/sync-config.ts';
+export type { PlanChainTotals, StoreTotals } from '../sync/chain-totals.ts';
+export type { StoreInfo } from '../sync/sync-service.ts';

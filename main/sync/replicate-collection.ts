@@ -30,6 +30,11 @@ export interface ReplicateCollectionOptions<T> {
       };
   /** Called when the live stream fails or is refused (it reconnects after the delay). */
   onStreamError?: (error: CampaignError) => void;
+  /**
+   * Called with each failed pull or push as thrown (RxDB reports them again on `error$`, but
+   * wrapped and flattened to plain JSON, without the error's params).
+   */
+  onHandlerError?: (error: unknown) => void;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -75,6 +80,16 @@ export function replicateCollection<T>(collection: RxCollection<T>, options: Rep
   const { client } = options;
   const remote = options.remoteName ?? collection.name;
   const push = options.push === false ? undefined : (options.push ?? {});
+  const reported = <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        options.onHandlerError?.(error);
+        throw error;
+      }
+    };
+  const pushHandler = push?.handler ?? ((rows: PushRowOut<WithDeleted<T>>[]) => client.push<WithDeleted<T>>(remote, rows, { targets: push?.targets }));
   return replicateRxCollection<T, SyncCheckpoint>({
     collection,
     replicationIdentifier: options.replicationIdentifier ?? `campaign-desk-sync ${client.baseUrl} ${remote}`,
@@ -82,13 +97,13 @@ export function replicateCollection<T>(collection: RxCollection<T>, options: Rep
     retryTime: options.retryTime ?? 5000,
     pull: {
       batchSize: options.batchSize ?? 100,
-      handler: (checkpoint, batchSize) => client.pull<WithDeleted<T>>(remote, checkpoint, batchSize),
+      handler: reported((checkpoint: SyncCheckpoint | undefined, batchSize: number) => client.pull<WithDeleted<T>>(remote, checkpoint, batchSize)),
       stream$: options.live ? liveStream<T>(client, remote, options) : undefined,
     },
     push: push && {
       batchSize: options.batchSize ?? 100,
       modifier: push.modifier,
-      handler: push.handler ?? ((rows) => client.push<WithDeleted<T>>(remote, rows, { targets: push.targets })),
+      handler: reported(pushHandler),
     },
   });
 }

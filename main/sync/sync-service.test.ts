@@ -139,7 +139,7 @@ describe('HQ and two stores, each app in its own process', () => {
   it('lists a refused document with the reason, and the others still go up', async () => {
     const { _deleted: _d, ...right } = rightDoc('hq-right');
     await hq.call({ op: 'insert', collection: 'rights', doc: right });
-    await hq.call({ op: 'publish', collection: 'rights', ids: ['hq-right@1'], targets: 'all' });
+    await hq.call({ op: 'publish', collection: 'rights', ids: ['hq-right'], targets: 'all' });
     await waitFor(async () => (await s1.call({ op: 'get', collection: 'rights', id: 'hq-right@1' })) !== null, 5000, 'the published right');
     await s1.call({ op: 'patch', collection: 'rights', id: 'hq-right@1', patch: { name: 'Changed at the store' } });
     const { _deleted: _e, ...own } = rightDoc('store-right');

@@ -52,12 +52,12 @@ function emptyStatus(collection: SyncCollectionName): CollectionSyncStatus {
   return { collection, state: 'idle', pending: 0, pulled: 0, pushed: 0, keptLocal: 0, lastPulledAt: null, lastPushedAt: null, lastError: null };
 }
 
-/** The CampaignError inside what RxDB's replication reports (it wraps handler errors). */
-export function innerError(error: unknown): CampaignError {
+/** A failure as a CampaignError: ours as thrown; anything else (a bug, RxDB) named by its code. */
+export function asCampaignError(error: unknown, url: string): CampaignError {
   if (error instanceof CampaignError) return error;
-  const inner = (error as { parameters?: { errors?: unknown[] } } | undefined)?.parameters?.errors?.find((e) => e instanceof CampaignError);
-  if (inner instanceof CampaignError) return inner;
-  return new CampaignError('SY_BAD_RESPONSE', { url: '', reason: error instanceof Error ? error.message : String(error) });
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = typeof code === 'string' ? `${code}: ${String((error as Error).message).split('\n')[0]}` : error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return new CampaignError('SY_BAD_RESPONSE', { url, reason: reason.slice(0, 300) });
 }
 
 function isOffline(error: CampaignError): boolean {
@@ -190,8 +190,20 @@ export class SyncService {
   async publish(collection: SyncCollectionName, ids: string[], targets: PublishTargets): Promise<{ published: number }> {
     const client = this.requireHq();
     await this.awaitInSync([collection], 30_000);
-    const answer = await client.request<{ published: unknown }>('POST', `/hq/publish/${collection}`, { ids, targets });
+    const docIds = collection === 'rights' || collection === 'rightsPackages' ? await this.versionIdsOf(collection, ids) : ids;
+    const answer = await client.request<{ published: unknown }>('POST', `/hq/publish/${collection}`, { ids: docIds, targets });
     return { published: Array.isArray(answer.published) ? answer.published.length : Number(answer.published) || ids.length };
+  }
+
+  /**
+   * Rights and packages are stored one document per version: publishing one publishes every
+   * version, since a store's grants may point at any. Ids already naming a version pass through.
+   */
+  private async versionIdsOf(collection: 'rights' | 'rightsPackages', ids: string[]): Promise<string[]> {
+    const rx = this.options.database.collections[collection] as unknown as RxCollection<{ id: string; versionId: string }>;
+    const versions = await rx.find({ selector: { id: { $in: ids } } }).exec();
+    const found = new Set(versions.map((v) => v.id));
+    return [...versions.map((v) => v.versionId), ...ids.filter((id) => !found.has(id))];
   }
 
   async close(): Promise<void> {
@@ -277,6 +289,7 @@ export class SyncService {
         handler: (rows) => this.pushRows(client, collection, identity, primary, rows, status, pendingIds),
       },
       onStreamError: (error) => this.recordError(status, error),
+      onHandlerError: (error) => this.recordError(status, asCampaignError(error, config.serverUrl)),
     });
     const subscriptions: Subscription[] = [
       replication.received$.subscribe(() => {
@@ -285,7 +298,11 @@ export class SyncService {
         status.lastError = null;
         this.setConnection('online', null);
       }),
-      replication.error$.subscribe((error) => this.recordError(status, innerError(error))),
+      // Handler failures are recorded as thrown (onHandlerError); these are RxDB's own.
+      replication.error$.subscribe((error) => {
+        const code = (error as { code?: string }).code;
+        if (code !== 'RC_PULL' && code !== 'RC_PUSH') this.recordError(status, asCampaignError(error, config.serverUrl));
+      }),
       replication.active$.subscribe((active) => {
         status.state = active ? 'syncing' : status.lastError ? 'error' : 'idle';
         if (!active && this.allIdle()) this.markInSync();
@@ -328,16 +345,16 @@ export class SyncService {
         conflicts.push(...(await client.push<WithDeleted<Doc>>(collection, remaining)));
         break;
       } catch (error) {
-        const refusal = innerError(error);
-        const id = refusal.params['id'];
-        const row = DOCUMENT_REFUSALS.has(refusal.code) ? remaining.find((r) => r.newDocumentState[primary] === id) : undefined;
-        if (!row) throw error;
-        remaining = remaining.filter((r) => r !== row);
-        if (row.assumedMasterState) conflicts.push(row.assumedMasterState);
-        this.refusals = [
-          { collection, id: String(id), at: this.options.clock.now(), error: serializeError(refusal), outcome: row.assumedMasterState ? 'reverted' : 'kept-local' } satisfies SyncRefusal,
-          ...this.refusals,
-        ].slice(0, MAX_REFUSALS);
+        const refusal = asCampaignError(error, client.baseUrl);
+        const refused = remaining.filter((r) => isRefused(refusal, r.newDocumentState, primary));
+        if (refused.length === 0) throw error;
+        remaining = remaining.filter((r) => !refused.includes(r));
+        const at = this.options.clock.now();
+        for (const row of refused) {
+          if (row.assumedMasterState) conflicts.push(row.assumedMasterState);
+          this.refusals.unshift({ collection, id: String(row.newDocumentState[primary]), at, error: serializeError(refusal), outcome: row.assumedMasterState ? 'reverted' : 'kept-local' });
+        }
+        this.refusals = this.refusals.slice(0, MAX_REFUSALS);
       }
     }
     for (const row of rows) pendingIds.delete(String(row.newDocumentState[primary]));
@@ -379,6 +396,16 @@ export class SyncService {
       this.options.onStatus?.(this.status());
     }, 100);
   }
+}
+
+/**
+ * Whether the server's refusal of a push names this document: by its id, or (HQ sending a
+ * customer of a store the server does not know) by its store.
+ */
+function isRefused(refusal: CampaignError, doc: Doc, primary: string): boolean {
+  if (DOCUMENT_REFUSALS.has(refusal.code)) return doc[primary] === refusal.params['id'];
+  if (refusal.code === 'SY_UNKNOWN_STORE') return doc['storeId'] === refusal.params['storeId'];
+  return false;
 }
 
 function identityKey(identity: SyncIdentity): string {

@@ -8,10 +8,11 @@ import { plansUiMessages } from './plans-messages.ts';
 import { pluginsUiMessages } from './plugins-messages.ts';
 import { rightsUiMessages } from './rights-messages.ts';
 import { runsUiMessages } from './runs-messages.ts';
+import { syncUiMessages } from './sync-messages.ts';
 import { uiMessages } from './ui-messages.ts';
 
 /** The renderer's own message modules, merged over the shared catalog. Add new ones here. */
-const uiModules = [uiMessages, audienceUiMessages, rightsUiMessages, periodUiMessages, runsUiMessages, plansUiMessages, pluginsUiMessages, auditUiMessages];
+const uiModules = [uiMessages, audienceUiMessages, rightsUiMessages, periodUiMessages, runsUiMessages, plansUiMessages, pluginsUiMessages, auditUiMessages, syncUiMessages];
 
 export type UiLocale = 'zh-CN' | 'en';
 const STORAGE_KEY = 'campaign-desk.locale';
