@@ -1,9 +1,11 @@
-// Allotments on a real PostgreSQL with two server nodes: concurrent lease requests never lease
-// more than the chain stock (the conditional UPDATE), and a request retried concurrently gets one lease.
+// Allotments and conflict rules on a real PostgreSQL with two server nodes: concurrent lease
+// requests never lease more than the chain stock (the conditional UPDATE), a request retried
+// concurrently gets one lease, and grants used and expired at once on both nodes end used.
 import { SyncHttpClient } from '../../main/sync/sync-http-client.ts';
 import { CampaignError } from '../../main/core/errors/campaign-error.ts';
 import type { ChainStockInfo, LeaseInfo } from '../src/db/allotment-store.ts';
 import { createSyncServer, type SyncServer } from '../src/index.ts';
+import { grantWire } from './fixtures.ts';
 import { startHarness, type Harness, type TestStore } from './harness.ts';
 import { startPostgres, type TestPostgres } from './postgres.ts';
 
@@ -84,5 +86,22 @@ describe('allotments on PostgreSQL, two nodes', () => {
     expect(new Set(answers.map((a) => a.lease.id)).size).toBe(1);
     const stock = (await nodeA.admin.request<{ stocks: ChainStockInfo[] }>('GET', '/hq/allotments?stockId=retry')).stocks.find((s) => s.id === 'retry')!;
     expect(stock).toMatchObject({ leased: 10, remaining: 90 });
+  });
+
+  it('merges grants used at a store and expired by HQ at the same moment on two nodes: all end used', async () => {
+    const store = stores[0]!;
+    const ids = Array.from({ length: 40 }, (_, i) => `G-pg-${i}`);
+    expect(await store.client.push('grants', ids.map((id) => ({ newDocumentState: grantWire(id, 'granted', 2) })))).toEqual([]);
+    const hqOnB = new SyncHttpClient({ baseUrl: urlB, token: (await nodeA.admin.request<{ token: string }>('POST', '/hq/users', { id: 'sweeper', name: 'Sweeper', role: 'operator' })).token });
+    const answers = await Promise.all(
+      ids.flatMap((id, i) => [
+        (i % 2 === 0 ? store.client : onNodeB(store)).push<{ state: string }>('grants', [{ newDocumentState: grantWire(id, 'used', 3), assumedMasterState: grantWire(id, 'granted', 2) }]),
+        (i % 2 === 0 ? hqOnB : nodeA.admin).push<{ state: string }>('grants', [{ newDocumentState: grantWire(id, 'expired', 3), assumedMasterState: grantWire(id, 'granted', 2) }]),
+      ]),
+    );
+    // Whoever came second got the used grant back (or, for the store, nothing to take back).
+    for (const answer of answers.flat()) expect(answer.state).toBe('used');
+    const stored = (await nodeA.server.documents.list('grants')).filter((g) => ids.includes(g.id as string));
+    expect(stored.map((g) => g.state)).toEqual(ids.map(() => 'used'));
   });
 });

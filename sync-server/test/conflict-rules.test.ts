@@ -3,7 +3,7 @@
 import { CampaignError } from '../../main/core/errors/campaign-error.ts';
 import type { PlanDoc } from '../../main/db/schemas/plans.ts';
 import { makeTempDir } from '../../main/testing/temp-dir.ts';
-import { planDoc, type Wire } from './fixtures.ts';
+import { grantWire, planDoc, type Wire } from './fixtures.ts';
 import { http, startHarness, type Harness, type TestStore } from './harness.ts';
 
 const dir = makeTempDir('campaign-desk-rules-');
@@ -60,43 +60,7 @@ const record = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const grant = (state: string, seq: number, over: Record<string, unknown> = {}) => ({
-  id: 'G-merge',
-  key: '["P1","o","C1","a1"]',
-  bundleId: 'B1',
-  index: 0,
-  customerId: 'C1',
-  planId: 'P1',
-  runId: null,
-  occurrence: 'o',
-  actionId: 'a1',
-  kind: 'coupon',
-  params: {},
-  rightId: 'R1',
-  rightVersion: 1,
-  rightName: 'Coupon',
-  packageId: null,
-  packageVersion: null,
-  rightStockId: null,
-  packageStockId: null,
-  state,
-  code: 'ABC',
-  zone: 'Asia/Shanghai',
-  validFrom: 1,
-  expiresAt: 100,
-  reservedAt: 1,
-  grantedAt: 1,
-  usedAt: state === 'used' ? 50 : null,
-  restoredAt: null,
-  closedAt: state === 'expired' ? 100 : null,
-  seq,
-  updatedAt: seq * 10,
-  planKey: 'P1',
-  expiryKey: 100,
-  codeKey: 'ABC',
-  _deleted: false,
-  ...over,
-});
+const grant = (state: string, seq: number) => grantWire('G-merge', state, seq);
 
 describe('append-only records', () => {
   it('accepts first inserts and their repeats, refuses changes and deletions (logged), changing nothing', async () => {

@@ -48,3 +48,44 @@ export function rightDoc(id: string, overrides: Partial<RightDoc> = {}): Wire<Ri
   };
   return { ...right, ...overrides, _deleted: false } as Wire<RightDoc>;
 }
+
+/** A grant as it travels (shape of `GrantDoc`), in `state` after `seq` transitions. */
+export function grantWire(id: string, state: string, seq: number, overrides: Record<string, unknown> = {}): Record<string, unknown> & { id: string; state: string; seq: number } {
+  return {
+    id,
+    key: `["P1","o","${id}","a1"]`,
+    bundleId: `B-${id}`,
+    index: 0,
+    customerId: 'C1',
+    planId: 'P1',
+    runId: null,
+    occurrence: 'o',
+    actionId: 'a1',
+    kind: 'coupon',
+    params: {},
+    rightId: 'R1',
+    rightVersion: 1,
+    rightName: 'Coupon',
+    packageId: null,
+    packageVersion: null,
+    rightStockId: null,
+    packageStockId: null,
+    state,
+    code: 'ABC',
+    zone: 'Asia/Shanghai',
+    validFrom: 1,
+    expiresAt: 100,
+    reservedAt: 1,
+    grantedAt: 1,
+    usedAt: state === 'used' ? 50 : null,
+    restoredAt: null,
+    closedAt: state === 'expired' ? 100 : null,
+    seq,
+    updatedAt: seq * 10,
+    planKey: 'P1',
+    expiryKey: 100,
+    codeKey: 'ABC',
+    _deleted: false,
+    ...overrides,
+  };
+}
