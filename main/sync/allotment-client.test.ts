@@ -157,8 +157,12 @@ describe('allotment sync', () => {
     expect((await c.sync.settle()).adopted).toEqual([orphan.id]);
     expect(await c.sync.available('plan-end')).toBe(3);
     expect(await grantOne(c, right.id)).toBe(true);
+    // A lease of a right this store does not have yet cannot be recorded: reported, the rest goes on.
+    await hqAllotments.createStock({ id: 'unknown-right', ownerType: 'right', ownerId: 'R-not-here', total: 4 });
+    const stray = await new AllotmentClient(hq.clientWith(spare.token)).requestLease('unknown-right', { requestId: 'stray', units: 1 });
     const report = await c.sync.returnAll('plan-end');
     expect(report.returned).toEqual([orphan.id]);
+    expect(report.failed.map((f) => [f.leaseId, f.error.code])).toEqual([[stray.id, 'SYS_NOT_FOUND']]);
     expect(await chain('plan-end')).toMatchObject({ total: 8, granted: 1, leased: 0, remaining: 7 });
     const refused = await c.sync.lease('plan-end', 100, { minUnits: 50 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CampaignError);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CampaignError } from '../core/errors/campaign-error.ts';
 import type { StockDoc } from '../db/schemas/allotments.ts';
 import { allotmentOfLease, allotmentStockId, settlementOf, type AllotmentInput, type ChainStock, type Lease } from './allotment-stock.ts';
 import type { SyncHttpClient } from './sync-http-client.ts';
@@ -68,6 +69,8 @@ export interface SettleReport {
   returned: string[];
   /** Allotments given back locally (expired, reclaimed or closed). */
   closedLocally: string[];
+  /** Leases that could not be settled now (e.g. their right is not here yet), with why; the others went on. */
+  failed: { leaseId: string; error: CampaignError }[];
 }
 
 /**
@@ -114,31 +117,35 @@ export class AllotmentSync {
 
   /** Brings every allotment and its lease in step (see `settlementOf`). */
   async settle(): Promise<SettleReport> {
-    const report: SettleReport = { adopted: [], reported: [], returned: [], closedLocally: [] };
+    const report: SettleReport = { adopted: [], reported: [], returned: [], closedLocally: [], failed: [] };
     const { leases } = await this.client.view();
     const local = new Map((await this.allotments()).map((s) => [s.id, s]));
-    for (const lease of leases) {
-      if (lease.state === 'active' && !local.has(allotmentStockId(lease.id))) {
-        await this.inventory.addAllotment(allotmentOfLease(lease));
-        report.adopted.push(lease.id);
-      }
-    }
     const now = this.now();
     for (const lease of leases) {
-      let stock = local.get(allotmentStockId(lease.id));
-      if (!stock) continue;
-      let step = settlementOf(stock, lease, now);
-      if (step.action === 'return-locally') {
-        stock = await this.inventory.returnAllotment(stock.id);
-        report.closedLocally.push(lease.id);
-        step = settlementOf(stock, lease, now);
-      }
-      if (step.action === 'report') {
-        await this.client.report(lease.id, step.consumed);
-        report.reported.push(lease.id);
-      } else if (step.action === 'return') {
-        await this.client.returnLease(lease.id, step.consumed);
-        report.returned.push(lease.id);
+      try {
+        let stock = local.get(allotmentStockId(lease.id));
+        if (!stock) {
+          if (lease.state !== 'active') continue;
+          stock = await this.inventory.addAllotment(allotmentOfLease(lease));
+          report.adopted.push(lease.id);
+        }
+        let step = settlementOf(stock, lease, now);
+        if (step.action === 'return-locally') {
+          stock = await this.inventory.returnAllotment(stock.id);
+          report.closedLocally.push(lease.id);
+          step = settlementOf(stock, lease, now);
+        }
+        if (step.action === 'report') {
+          await this.client.report(lease.id, step.consumed);
+          report.reported.push(lease.id);
+        } else if (step.action === 'return') {
+          await this.client.returnLease(lease.id, step.consumed);
+          report.returned.push(lease.id);
+        }
+      } catch (error) {
+        // Offline again: stop here, the next settle carries on.
+        if (!(error instanceof CampaignError) || error.code === 'SY_NETWORK') throw error;
+        report.failed.push({ leaseId: lease.id, error });
       }
     }
     return report;
