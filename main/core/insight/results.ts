@@ -1,5 +1,5 @@
 import { localDateOf } from '../rights/local-date.ts';
-import { attributeOrders, DAY_MS, groupOutcome, type GroupMember, type OrderFact, type Touch } from './attribution.ts';
+import { attributeOrders, groupOutcome, type GroupMember, type OrderFact, type Touch } from './attribution.ts';
 import { computeLift, type GroupOutcome, type Lift } from './lift.ts';
 
 /** The reason code the holdout marks control-group items with (`s: 'skipped', r: 'holdout'`). */
@@ -73,11 +73,69 @@ export interface PlanFacts {
   rights: RightFact[];
   times: TimeCountFact[];
   messages: MessageFact[];
-  /** Every plan's touches of the customers concerned (see `attributeOrders`). */
-  touches: Touch[];
-  /** Orders of the customers concerned (touched or control) in the range that matters. */
-  orders: OrderFact[];
-  control: ControlFact[];
+  /** The plan's attributed orders and lift groups for the window (`summarizeAttribution`). */
+  attribution: AttributionFacts;
+}
+
+/** Attributed orders of one run in one 15-minute bucket (starting at `at`) at one store. */
+export interface AttributedBucket {
+  runId: string;
+  at: number;
+  storeId: string;
+  orders: number;
+  revenue: number;
+}
+
+export interface AttributionFacts {
+  buckets: AttributedBucket[];
+  /** Distinct customers with an attributed order, per run. */
+  buyersByRun: { runId: string; buyers: number }[];
+  /** Distinct customers with an attributed order over all runs. */
+  buyers: number;
+  /** Treatment and control outcomes of each run that kept a control group. */
+  groups: { runId: string; treatment: GroupOutcome; control: GroupOutcome }[];
+}
+
+export const BUCKET_MS = 15 * 60_000;
+
+export function bucketOf(at: number): number {
+  return Math.floor(at / BUCKET_MS) * BUCKET_MS;
+}
+
+/**
+ * The attribution facts of a plan, computed in memory from every plan's touches of the
+ * customers concerned, their orders and the control groups: the reference the SQL reader of
+ * `main/engine/insight` must match.
+ */
+export function summarizeAttribution(planId: string, touches: readonly Touch[], orders: readonly OrderFact[], control: readonly ControlFact[], windowMs: number): AttributionFacts {
+  const buckets = new Map<string, AttributedBucket>();
+  const buyersByRun = new Map<string, Set<string>>();
+  const buyers = new Set<string>();
+  for (const { order, touch } of attributeOrders(touches, orders, windowMs, planId)) {
+    const at = bucketOf(order.at);
+    const key = `${touch.runId}\u0000${at}\u0000${order.storeId}`;
+    const b = buckets.get(key) ?? { runId: touch.runId, at, storeId: order.storeId, orders: 0, revenue: 0 };
+    b.orders++;
+    b.revenue += order.amount;
+    buckets.set(key, b);
+    let set = buyersByRun.get(touch.runId);
+    if (!set) buyersByRun.set(touch.runId, (set = new Set()));
+    set.add(order.customerId);
+    buyers.add(order.customerId);
+  }
+  const groups: AttributionFacts['groups'] = [];
+  for (const runId of [...new Set(control.map((c) => c.runId))].sort()) {
+    const treated: GroupMember[] = touches.filter((t) => t.planId === planId && t.runId === runId);
+    const members: GroupMember[] = control.filter((c) => c.runId === runId);
+    groups.push({ runId, treatment: groupOutcome(treated, orders, windowMs), control: groupOutcome(members, orders, windowMs) });
+  }
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return {
+    buckets: [...buckets.values()].sort((a, b) => cmp(a.runId, b.runId) || a.at - b.at || cmp(a.storeId, b.storeId)),
+    buyersByRun: [...buyersByRun].map(([runId, set]) => ({ runId, buyers: set.size })).sort((a, b) => cmp(a.runId, b.runId)),
+    buyers: buyers.size,
+    groups,
+  };
 }
 
 export interface ResultTotals {
@@ -164,8 +222,6 @@ export interface PlanResults {
   liftRuns: number;
 }
 
-const BUCKET_MS = 15 * 60_000;
-
 /**
  * Local dates of instants, remembered per 15-minute bucket: every zone's midnight falls on a
  * quarter hour, so all instants of a bucket share their date.
@@ -201,7 +257,6 @@ function addReasons(into: Record<string, number>, add: Record<string, number>): 
  */
 export function computePlanResults(facts: PlanFacts, options: { windowDays: number; zone: string; runId?: string }): PlanResults {
   const { windowDays, zone, runId } = options;
-  const windowMs = windowDays * DAY_MS;
   const inScope = (id: string) => runId === undefined || id === runId;
   const dayOf = localDayOf(zone);
   const runs = facts.runs.filter((r) => inScope(r.id)).sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : 1));
@@ -260,9 +315,6 @@ export function computePlanResults(facts: PlanFacts, options: { windowDays: numb
   }
 
   // Attributed orders.
-  const attributed = attributeOrders(facts.touches, facts.orders, windowMs, facts.planId, runId);
-  const buyersByRun = new Map<string, Set<string>>();
-  const allBuyers = new Set<string>();
   const stores = new Map<string, StoreResult>();
   const days = new Map<string, DailyPoint>();
   const day = (date: string) => {
@@ -270,25 +322,23 @@ export function computePlanResults(facts: PlanFacts, options: { windowDays: numb
     if (!d) days.set(date, (d = { date, granted: 0, used: 0, cumulativeRedemptionRate: null, orders: 0, revenue: 0 }));
     return d;
   };
-  for (const { order, touch } of attributed) {
-    const row = byRun.get(touch.runId);
-    if (row) {
-      row.orders++;
-      row.revenue += order.amount;
-      let set = buyersByRun.get(touch.runId);
-      if (!set) buyersByRun.set(touch.runId, (set = new Set()));
-      set.add(order.customerId);
-    }
-    allBuyers.add(order.customerId);
-    const s = stores.get(order.storeId) ?? { storeId: order.storeId, orders: 0, revenue: 0 };
-    s.orders++;
-    s.revenue += order.amount;
-    stores.set(order.storeId, s);
-    const d = day(dayOf(order.at));
-    d.orders++;
-    d.revenue += order.amount;
+  for (const b of facts.attribution.buckets) {
+    const row = byRun.get(b.runId);
+    if (!row) continue;
+    row.orders += b.orders;
+    row.revenue += b.revenue;
+    const s = stores.get(b.storeId) ?? { storeId: b.storeId, orders: 0, revenue: 0 };
+    s.orders += b.orders;
+    s.revenue += b.revenue;
+    stores.set(b.storeId, s);
+    const d = day(dayOf(b.at));
+    d.orders += b.orders;
+    d.revenue += b.revenue;
   }
-  for (const [id, set] of buyersByRun) byRun.get(id)!.buyers = set.size;
+  for (const { runId: id, buyers } of facts.attribution.buyersByRun) {
+    const row = byRun.get(id);
+    if (row) row.buyers = buyers;
+  }
 
   // Daily grants and uses, and the redemption rate so far.
   const redeemableByDay = new Map<string, number>();
@@ -315,7 +365,7 @@ export function computePlanResults(facts: PlanFacts, options: { windowDays: numb
   for (const r of runResults) {
     for (const k of ['audience', 'granted', 'grants', 'used', 'sent', 'failed', 'skipped', 'holdout', 'orders', 'revenue', 'costGrantedCents', 'costUsedCents'] as const) totals[k] += r[k];
   }
-  totals.buyers = allBuyers.size;
+  totals.buyers = runId === undefined ? facts.attribution.buyers : (byRun.get(runId)?.buyers ?? 0);
   let redeemableGranted = 0;
   let redeemableUsed = 0;
   for (const [id, r] of redeemable) {
@@ -326,14 +376,12 @@ export function computePlanResults(facts: PlanFacts, options: { windowDays: numb
   totals.redemptionRate = redeemableGranted === 0 ? null : redeemableUsed / redeemableGranted;
 
   // Lift over the runs that kept a control group.
-  const controlRuns = new Set(facts.control.filter((c) => byRun.has(c.runId)).map((c) => c.runId));
+  const groups = facts.attribution.groups.filter((g) => byRun.has(g.runId));
   let lift: Lift | null = null;
-  if (controlRuns.size > 0) {
-    const treated: GroupMember[] = facts.touches.filter((t) => t.planId === facts.planId && controlRuns.has(t.runId));
-    const control: GroupMember[] = facts.control.filter((c) => controlRuns.has(c.runId));
-    const t: GroupOutcome = groupOutcome(treated, facts.orders, windowMs);
-    const c: GroupOutcome = groupOutcome(control, facts.orders, windowMs);
-    lift = computeLift(t, c);
+  if (groups.length > 0) {
+    const sum = (pick: (g: (typeof groups)[number]) => GroupOutcome): GroupOutcome =>
+      groups.map(pick).reduce((a, b) => ({ size: a.size + b.size, converted: a.converted + b.converted, revenue: a.revenue + b.revenue }), { size: 0, converted: 0, revenue: 0 });
+    lift = computeLift(sum((g) => g.treatment), sum((g) => g.control));
   }
 
   return {
@@ -351,6 +399,6 @@ export function computePlanResults(facts: PlanFacts, options: { windowDays: numb
     skippedBy,
     stores: [...stores.values()].sort((a, b) => b.revenue - a.revenue || (a.storeId < b.storeId ? -1 : 1)),
     lift,
-    liftRuns: controlRuns.size,
+    liftRuns: groups.length,
   };
 }

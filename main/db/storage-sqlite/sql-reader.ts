@@ -17,10 +17,27 @@ import { toSqliteKey } from './sqlite-key.ts';
 export interface SqlReader {
   /** The quoted table of a collection at a schema version. Throws when it does not exist. */
   table(collection: string, schemaVersion: number): string;
+  /**
+   * `<table> AS <alias> INDEXED BY <its index on key column k<n>>`: forces SQLite to walk that index
+   * (its planner cannot know that one key range per outer row is small).
+   */
+  keyed(table: string, n: number, alias: string): string;
+  /** The quoted name of an index made by `ensureIndex` (for `INDEXED BY`). */
+  indexName(table: string, name: string): string;
   /** Rows as arrays (`raw`), for speed. */
   rows<T extends unknown[]>(sql: string, ...params: unknown[]): T[];
+  /**
+   * Creates (once) an index `<table>:<name>` on expressions of a collection's table, e.g.
+   * `data->>'planKey'`, followed by the `deleted` column. SQLite keeps it up to date on every
+   * write; a query whose columns are among its expressions is answered from the index alone
+   * (covering) without parsing the documents. With `where` it is a partial index (queries
+   * must repeat that condition word for word).
+   */
+  ensureIndex(table: string, name: string, expressions: string[], where?: string): void;
   /** Releases the connection (the database itself stays open). */
   close(): void;
+  /** Runs a statement that changes only this connection's TEMP tables; the number of rows changed. */
+  run(sql: string, ...params: unknown[]): number;
 }
 
 /** `_deleted` = false, then each value: the start of every key with those leading fields. */
@@ -48,6 +65,10 @@ function addFunctions(db: Database.Database): void {
   prepared.add(db);
 }
 
+function unquote(table: string): string {
+  return table.replace(/^"|"$/g, '').replace(/""/g, '"');
+}
+
 /**
  * A reader on the SQLite file at `path`, sharing the connection of the database open in this
  * process (the file is locked to it; a second connection could not read it).
@@ -57,6 +78,7 @@ export function openSqlReader(path: string): SqlReader {
   addFunctions(file.db);
   const tables = new Map<string, string>();
   const statements = new Map<string, Database.Statement>();
+  const indexes = new Set<string>();
   let open = true;
   return {
     table(collection, schemaVersion) {
@@ -73,6 +95,23 @@ export function openSqlReader(path: string): SqlReader {
       let stmt = statements.get(sql);
       if (!stmt) statements.set(sql, (stmt = file.db.prepare(sql).raw()));
       return stmt.all(...params) as T[];
+    },
+    keyed(table, n, alias) {
+      return `${table} AS ${alias} INDEXED BY ${quoteIdentifier(`${unquote(table)}:k${n}`)}`;
+    },
+    indexName(table, name) {
+      return quoteIdentifier(`${unquote(table)}:${name}`);
+    },
+    ensureIndex(table, name, expressions, where) {
+      const key = `${unquote(table)}:${name}`;
+      if (indexes.has(key)) return;
+      file.db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(key)} ON ${table} (${expressions.join(', ')}, deleted)${where ? ` WHERE ${where}` : ''}`);
+      indexes.add(key);
+    },
+    run(sql: string, ...params: unknown[]): number {
+      let stmt = statements.get(sql);
+      if (!stmt) statements.set(sql, (stmt = file.db.prepare(sql)));
+      return stmt.run(...params).changes;
     },
     close() {
       if (!open) return;

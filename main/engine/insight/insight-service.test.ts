@@ -146,7 +146,7 @@ describe('campaign results on a real database', () => {
   it('the SQL reader gives the same results as the naive full scan', async () => {
     for (const planId of ['plan-a', 'plan-b', 'plan-c']) {
       for (const windowDays of [1, 7, 9, 30]) {
-        const naive = computePlanResults(await readPlanFactsNaive(database.collections, planId), { windowDays, zone: 'Asia/Shanghai' });
+        const naive = computePlanResults(await readPlanFactsNaive(database.collections, planId, windowDays * DAY_MS), { windowDays, zone: 'Asia/Shanghai' });
         expect(insight.planResults(planId, { windowDays })).toEqual(naive);
       }
     }

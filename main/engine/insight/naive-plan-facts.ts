@@ -1,16 +1,32 @@
 import type { OrderFact, Touch } from '../../core/insight/attribution.ts';
-import { HOLDOUT_REASON, type ControlFact, type MessageFact, type PlanFacts } from '../../core/insight/results.ts';
+import { bucketOf, HOLDOUT_REASON, summarizeAttribution, type ControlFact, type MessageFact, type PlanFacts } from '../../core/insight/results.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import type { AppCollections } from '../../db/collections.ts';
-import { bucketOf, controlOf, runFact, toPlanFacts, type GrantGroup } from './plan-facts.ts';
+import { controlOf, runFact, toPlanFacts, type GrantGroup, type PlanFactsParts } from './plan-facts.ts';
 
 /**
  * The same facts as `readPlanFactsSql`, the naive way: every grant and every order event
  * loaded through RxDB queries and filtered in JavaScript. The benchmark's baseline, and the
  * reference the SQL reader is tested against.
  */
-export async function readPlanFactsNaive(collections: AppCollections, planId: string): Promise<PlanFacts> {
+export async function readPlanFactsNaive(collections: AppCollections, planId: string, windowMs: number): Promise<PlanFacts> {
+  return naivePlanFacts(await loadPlanDataNaive(collections, planId), windowMs);
+}
+
+/** Everything the naive computation needs, loaded once (any window can be computed from it). */
+export interface NaivePlanData {
+  parts: Omit<PlanFactsParts, 'attribution'>;
+  touches: Touch[];
+  orders: OrderFact[];
+  control: ControlFact[];
+}
+
+export function naivePlanFacts(data: NaivePlanData, windowMs: number): PlanFacts {
+  return toPlanFacts({ ...data.parts, attribution: summarizeAttribution(data.parts.plan.id, data.touches, data.orders, data.control, windowMs) });
+}
+
+export async function loadPlanDataNaive(collections: AppCollections, planId: string): Promise<NaivePlanData> {
   const planDoc = await collections.plans.findOne(planId).exec();
   if (!planDoc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id: planId });
   const runs = (await collections.planRuns.find({ selector: { planId } }).exec()).map((d) => d.toMutableJSON() as Run);
@@ -60,13 +76,10 @@ export async function readPlanFactsNaive(collections: AppCollections, planId: st
   }
 
   const plan = planDoc.toJSON();
-  return toPlanFacts({
-    plan: { id: plan.id, name: plan.name, storeId: plan.storeId },
-    runs: runs.map(runFact),
-    groups: [...groups.values()],
-    messages: [...counts.values()],
+  return {
+    parts: { plan: { id: plan.id, name: plan.name, storeId: plan.storeId }, runs: runs.map(runFact), groups: [...groups.values()], messages: [...counts.values()] },
     touches: [...touchMap.values()],
     orders,
     control,
-  });
+  };
 }

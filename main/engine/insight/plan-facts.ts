@@ -1,5 +1,4 @@
-import type { OrderFact, Touch } from '../../core/insight/attribution.ts';
-import { HOLDOUT_REASON, type ControlFact, type MessageFact, type PlanFacts, type RightFact, type RunFact, type TimeCountFact } from '../../core/insight/results.ts';
+import { HOLDOUT_REASON, type AttributionFacts, type ControlFact, type MessageFact, type PlanFacts, type RightFact, type RunFact, type TimeCountFact } from '../../core/insight/results.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { isRedeemable } from '../../core/rights/right.ts';
 import type { RightKind } from '../../core/rights/right-kind.ts';
@@ -25,12 +24,6 @@ export interface GrantGroup {
   grantedBucket: number | null;
   usedBucket: number | null;
   count: number;
-}
-
-export const BUCKET_MS = 15 * 60_000;
-
-export function bucketOf(at: number): number {
-  return Math.floor(at / BUCKET_MS) * BUCKET_MS;
 }
 
 export function runFact(run: Run): RunFact {
@@ -106,9 +99,7 @@ export interface PlanFactsParts {
   runs: RunFact[];
   groups: GrantGroup[];
   messages: MessageFact[];
-  touches: Touch[];
-  orders: OrderFact[];
-  control: ControlFact[];
+  attribution: AttributionFacts;
 }
 
 export function toPlanFacts(parts: PlanFactsParts): PlanFacts {
@@ -121,8 +112,6 @@ export function toPlanFacts(parts: PlanFactsParts): PlanFacts {
     rights,
     times,
     messages: parts.messages,
-    touches: parts.touches,
-    orders: parts.orders,
-    control: parts.control,
+    attribution: parts.attribution,
   };
 }

@@ -1,5 +1,5 @@
-import type { OrderFact, Touch } from '../../core/insight/attribution.ts';
-import { HOLDOUT_REASON, type ControlFact, type MessageFact, type PlanFacts } from '../../core/insight/results.ts';
+import type { GroupOutcome } from '../../core/insight/lift.ts';
+import { BUCKET_MS, HOLDOUT_REASON, type AttributionFacts, type MessageFact, type PlanFacts } from '../../core/insight/results.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { customerEventSchema } from '../../db/schemas/customer-events.ts';
@@ -9,19 +9,58 @@ import { planRunSchema } from '../../db/schemas/plan-runs.ts';
 import { planSchema } from '../../db/schemas/plans.ts';
 import { taskSchema } from '../../db/schemas/tasks.ts';
 import { KEY_END, keyPrefix, toSqliteKey, type SqlReader } from '../../db/storage-sqlite/sql-reader.ts';
-import { BUCKET_MS, controlOf, runFact, toPlanFacts, type GrantGroup, type PlanHead } from './plan-facts.ts';
+import { runFact, toPlanFacts, type GrantGroup, type PlanHead } from './plan-facts.ts';
 
 /**
- * Reads a plan's facts with a few SQL statements over the storage's tables, walking indexes
- * instead of loading documents:
- * - the plan's grants: index `[planKey, reservedAt]` (k1), grouped in SQL by run, right
- *   version and 15-minute buckets of commit and use;
- * - every plan's grants of the plan's customers: index `[customerId, state]` (k0), one range
- *   per customer, grouped to one touch per customer, plan and run;
- * - their orders: index `[customerId, at]` of events (k0), one range per customer from their
- *   first touch to the last touch + window, so only orders that can count are read;
- * - the control group's orders the same way, from the run's start;
- * - messages: index `[planId, createdAt]` (k2), counted by run, channel and state.
+ * Expression indexes the results read instead of parsing documents: a plan's grants and
+ * messages by plan with the fields the results need (covering: SQLite answers from the index).
+ * Created on first use; SQLite keeps them up to date on every write.
+ */
+const GRANT_FIELDS = ['planKey', 'runId', 'customerId', 'grantedAt', 'usedAt', 'rightId', 'rightVersion'];
+const MESSAGE_FIELDS = ['planId', 'runId', 'channel', 'state'];
+/** Orders only (a partial index): a customer's orders in a time range, with amount and store. */
+const ORDER_FIELDS = ['customerId', 'at', 'amount', 'storeId', 'eventId', 'type'];
+const IS_ORDER = `data->>'type' = 'order'`;
+
+function ensureIndexes(reader: SqlReader, grants: string, messages: string, events: string): void {
+  reader.ensureIndex(grants, 'insight', GRANT_FIELDS.map((f) => `data->>'${f}'`));
+  reader.ensureIndex(messages, 'insight', MESSAGE_FIELDS.map((f) => `data->>'${f}'`));
+  reader.ensureIndex(events, 'orders', ORDER_FIELDS.map((f) => `data->>'${f}'`), IS_ORDER);
+}
+
+/** `keyPrefix(c)` in SQL: printable ASCII ids (the usual case) need no encoding, others call the function. */
+const keyPrefixOf = (c: string) => `CASE WHEN ${c} GLOB '*[^!-~]*' OR ${c} = '' THEN cd_key_prefix(${c}) ELSE '0' || ${c} || char(3) END`;
+
+/** An ISO 8601 UTC instant with milliseconds (events' `at`) as epoch ms, in SQL. */
+const msOf = (iso: string) => `(unixepoch(substr(${iso}, 1, 19)) * 1000 + CAST(substr(${iso}, 21, 3) AS INTEGER))`;
+
+const TEMP_TABLES = [
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_grants (c TEXT, r TEXT, rid TEXT, rv INTEGER, ga INTEGER, ua INTEGER)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_customers (c TEXT PRIMARY KEY, kp TEXT, t0 INTEGER, t1 INTEGER)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_touches (c TEXT, p TEXT, r TEXT, t INTEGER)',
+  'CREATE INDEX IF NOT EXISTS temp.cd_in_touches_ct ON cd_in_touches (c, t)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_orders (id TEXT PRIMARY KEY, c TEXT, at INTEGER, amount INTEGER, s TEXT)',
+  'CREATE INDEX IF NOT EXISTS temp.cd_in_orders_ca ON cd_in_orders (c, at)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_attributed (r TEXT, c TEXT, at INTEGER, amount INTEGER, s TEXT)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_control (r TEXT, c TEXT, kp TEXT, at INTEGER)',
+];
+
+/**
+ * Reads a plan's facts for an attribution window with SQL over the storage's tables: the work
+ * (joins, last-touch choice, grouping) stays in SQLite and only aggregates come back.
+ *
+ * 1. The plan's grants from the covering `insight` index of grants into a TEMP table.
+ * 2. Every plan's grants of those customers: index `[customerId, state]` (k0), one range per
+ *    customer, one touch per customer, plan and run (first grant time).
+ * 3. Their orders: the partial covering `orders` index of events (orders by customer
+ *    and time), one range per customer from the first touch to the last touch + window: only
+ *    orders that can count are read, and no document is parsed.
+ * 4. Each order's touch: the latest touch of its customer with `t <= at < t + window`, ties
+ *    to the smaller plan id then run id (the rule of `core/insight/attribution.ts`); the
+ *    plan's orders grouped by run, 15-minute bucket and store.
+ * 5. Control members from the runs' chunks (`r = 'holdout'`) and their orders from the run's
+ *    start; treatment members are the plan's touches of those runs.
+ * Uses this connection's TEMP tables; synchronous, so no other statement interleaves.
  */
 export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: number): PlanFacts {
   const plans = reader.table('plans', planSchema.version);
@@ -34,97 +73,131 @@ export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: nu
   const head = reader.rows<[string, string, string]>(`SELECT data->>'id', data->>'name', data->>'storeId' FROM ${plans} WHERE id = ? AND deleted = 0`, toSqliteKey(planId))[0];
   if (!head) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id: planId });
   const plan: PlanHead = { id: head[0], name: head[1], storeId: head[2] };
+  ensureIndexes(reader, grants, messages, events);
+  const ordersIndex = reader.indexName(events, 'orders');
+  for (const sql of TEMP_TABLES) reader.run(sql);
+  for (const t of ['cd_in_grants', 'cd_in_customers', 'cd_in_touches', 'cd_in_orders', 'cd_in_attributed', 'cd_in_control']) reader.run(`DELETE FROM temp.${t}`);
+
   const planLo = keyPrefix(planId);
   const planHi = planLo + KEY_END;
-
   const runs = reader.rows<[string]>(`SELECT data FROM ${runsTable} WHERE k0 >= ? AND k0 < ? AND deleted = 0`, planLo, planHi).map(([json]) => JSON.parse(json) as Run);
 
-  const groups: GrantGroup[] = reader
-    .rows<[string, string, number, string, string, string, number | null, number | null, number]>(
-      `SELECT r, rid, rv, max(name), max(kind), max(params), gb, ub, count(*) FROM (
-         SELECT data->>'runId' AS r, data->>'rightId' AS rid, data->>'rightVersion' AS rv, data->>'rightName' AS name, data->>'kind' AS kind,
-                data->'params' AS params, (data->>'grantedAt') / ${BUCKET_MS} * ${BUCKET_MS} AS gb, (data->>'usedAt') / ${BUCKET_MS} * ${BUCKET_MS} AS ub
-         FROM ${grants} WHERE k1 >= ? AND k1 < ? AND deleted = 0)
-       WHERE gb IS NOT NULL GROUP BY r, rid, rv, gb, ub`,
-      planLo,
-      planHi,
-    )
-    .map(([runId, rightId, rightVersion, rightName, kind, params, gb, ub, count]) => ({
-      runId: runId ?? '',
-      rightId,
-      rightVersion,
-      rightName,
-      kind,
-      params: JSON.parse(params) as Record<string, unknown>,
-      grantedBucket: gb,
-      usedBucket: ub,
-      count,
-    }));
+  // 1. The plan's grants.
+  reader.run(
+    `INSERT INTO cd_in_grants SELECT data->>'customerId', data->>'runId', data->>'rightId', data->>'rightVersion', data->>'grantedAt', data->>'usedAt'
+     FROM ${grants} WHERE data->>'planKey' = ? AND deleted = 0`,
+    planId,
+  );
+  const rightRows = reader.rows<[string, string, number, number | null, number | null, number]>(
+    `SELECT r, rid, rv, ga / ${BUCKET_MS} * ${BUCKET_MS}, ua / ${BUCKET_MS} * ${BUCKET_MS}, count(*) FROM cd_in_grants WHERE ga IS NOT NULL GROUP BY 1, 2, 3, 4, 5`,
+  );
+  const rightInfo = new Map<string, { name: string; kind: string; params: Record<string, unknown> }>();
+  for (const [, rid, rv] of rightRows) {
+    const key = `${rid}\u0000${rv}`;
+    if (rightInfo.has(key)) continue;
+    const row = reader.rows<[string, string, string]>(
+      `SELECT data->>'rightName', data->>'kind', data->'params' FROM ${grants} WHERE data->>'planKey' = ? AND data->>'rightId' = ? AND data->>'rightVersion' = ? AND deleted = 0 LIMIT 1`,
+      planId,
+      rid,
+      rv,
+    )[0];
+    rightInfo.set(key, row ? { name: row[0], kind: row[1], params: JSON.parse(row[2]) as Record<string, unknown> } : { name: rid, kind: 'custom', params: {} });
+  }
+  const groups: GrantGroup[] = rightRows.map(([runId, rightId, rightVersion, gb, ub, count]) => {
+    const info = rightInfo.get(`${rightId}\u0000${rightVersion}`)!;
+    return { runId: runId ?? '', rightId, rightVersion, rightName: info.name, kind: info.kind, params: info.params, grantedBucket: gb, usedBucket: ub, count };
+  });
 
-  // The plan's customers with the span of their touches; every plan's touches of them.
-  const planCustomers = `SELECT data->>'customerId' AS c, min(data->>'grantedAt') AS t0, max(data->>'grantedAt') AS t1
-    FROM ${grants} WHERE k1 >= ? AND k1 < ? AND deleted = 0 AND data->>'grantedAt' IS NOT NULL GROUP BY c`;
-  const touches: Touch[] = reader
-    .rows<[string, string, string, number]>(
-      `WITH pc AS (${planCustomers})
-       SELECT pc.c, g.data->>'planId' AS p, g.data->>'runId' AS r, min(g.data->>'grantedAt') AS t
-       FROM pc CROSS JOIN ${grants} AS g
-       WHERE g.k0 >= cd_key_prefix(pc.c) AND g.k0 < cd_key_prefix(pc.c) || ? AND g.deleted = 0
-         AND g.data->>'planId' IS NOT NULL AND (g.data->>'grantedAt') BETWEEN pc.t0 - ? AND pc.t1 + ?
-       GROUP BY pc.c, p, r`,
-      planLo,
-      planHi,
-      KEY_END,
-      windowMs,
-      windowMs,
-    )
-    .map(([customerId, p, r, at]) => ({ customerId, planId: p, runId: r ?? '', at }));
-
-  const orders = new Map<string, OrderFact>();
-  const addOrders = (rows: [string, string, string, number | null, string][]) => {
-    for (const [id, customerId, at, amount, storeId] of rows) orders.set(id, { id, customerId, at: Date.parse(at), amount: amount ?? 0, storeId });
-  };
-  const orderColumns = `e.data->>'eventId', e.data->>'customerId', e.data->>'at', e.data->>'amount', e.data->>'storeId'`;
-  addOrders(
-    reader.rows(
-      `WITH pc AS (${planCustomers})
-       SELECT ${orderColumns} FROM pc CROSS JOIN ${events} AS e
-       WHERE e.k0 >= cd_key_prefix(pc.c) || cd_iso(pc.t0) AND e.k0 < cd_key_prefix(pc.c) || cd_iso(pc.t1 + ?)
-         AND e.deleted = 0 AND e.data->>'type' = 'order'`,
-      planLo,
-      planHi,
-      windowMs,
-    ),
+  // 2. Touches: the plan's own, and other plans' of the same customers around them.
+  reader.run(`INSERT INTO cd_in_customers SELECT c, ${keyPrefixOf('c')}, min(ga), max(ga) FROM cd_in_grants WHERE ga IS NOT NULL GROUP BY c`);
+  reader.run(`INSERT INTO cd_in_touches SELECT c, ?, coalesce(r, ''), min(ga) FROM cd_in_grants WHERE ga IS NOT NULL GROUP BY c, r`, planId);
+  reader.run(
+    `INSERT INTO cd_in_touches
+     SELECT pc.c, g.data->>'planId', coalesce(g.data->>'runId', ''), min(g.data->>'grantedAt')
+     FROM cd_in_customers AS pc CROSS JOIN ${reader.keyed(grants, 0, 'g')}
+     WHERE g.k0 >= pc.kp AND g.k0 < pc.kp || ? AND g.deleted = 0 AND NOT (g.k1 >= ? AND g.k1 < ?)
+       AND g.data->>'planId' IS NOT NULL AND (g.data->>'grantedAt') BETWEEN pc.t0 - ? AND pc.t1 + ?
+     GROUP BY 1, 2, 3`,
+    KEY_END,
+    planLo,
+    planHi,
+    windowMs,
+    windowMs,
   );
 
-  // Control groups of the runs that kept one, and their orders from the run's start.
-  const control: ControlFact[] = [];
-  for (const run of runs) {
+  // 3. Orders of those customers that can fall in a window.
+  reader.run(
+    `INSERT OR IGNORE INTO cd_in_orders
+     SELECT id, c, ${msOf('a')}, amount, s FROM (
+       SELECT e.data->>'eventId' AS id, pc.c AS c, e.data->>'at' AS a, coalesce(e.data->>'amount', 0) AS amount, e.data->>'storeId' AS s
+       FROM cd_in_customers AS pc CROSS JOIN ${events} AS e INDEXED BY ${ordersIndex}
+       WHERE e.data->>'customerId' = +pc.c AND e.data->>'at' >= cd_iso(pc.t0) AND e.data->>'at' < cd_iso(pc.t1 + ?) AND ${IS_ORDER.replace('data', 'e.data')} AND e.deleted = 0)`,
+    windowMs,
+  );
+
+  // 4. Last touch of each order; keep the plan's.
+  const sep = '\u001f';
+  reader.run(
+    `WITH w AS MATERIALIZED (
+       SELECT o.c, o.at, o.amount, o.s,
+         (SELECT t.p || char(31) || t.r FROM cd_in_touches AS t WHERE t.c = o.c AND t.t <= o.at AND t.t > o.at - ? ORDER BY t.t DESC, t.p, t.r LIMIT 1) AS win
+       FROM cd_in_orders AS o)
+     INSERT INTO cd_in_attributed SELECT substr(win, ?), c, at, amount, s FROM w WHERE win >= ? AND win < ?`,
+    windowMs,
+    planId.length + 2,
+    planId + sep,
+    planId + '\u0020',
+  );
+  const buckets = reader
+    .rows<[string, number, string, number, number]>(`SELECT r, at / ${BUCKET_MS} * ${BUCKET_MS}, s, count(*), sum(amount) FROM cd_in_attributed GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`)
+    .map(([runId, at, storeId, orders, revenue]) => ({ runId, at, storeId, orders, revenue }));
+  const buyersByRun = reader.rows<[string, number]>(`SELECT r, count(DISTINCT c) FROM cd_in_attributed GROUP BY r ORDER BY r`).map(([runId, buyers]) => ({ runId, buyers }));
+  const buyers = reader.rows<[number]>(`SELECT count(DISTINCT c) FROM cd_in_attributed`)[0]?.[0] ?? 0;
+
+  // 5. Lift groups of the runs that kept a control group.
+  const liftGroups: AttributionFacts['groups'] = [];
+  const outcome = (row: [number, number | null, number | null] | undefined): GroupOutcome => ({ size: row?.[0] ?? 0, converted: row?.[1] ?? 0, revenue: row?.[2] ?? 0 });
+  for (const run of [...runs].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     if (!(run.skippedBy[HOLDOUT_REASON] ?? 0)) continue;
     const lo = keyPrefix(run.id);
-    const chunks = reader.rows<[string]>(`SELECT data FROM ${tasks} WHERE k0 >= ? AND k0 < ? AND deleted = 0`, lo, lo + KEY_END).map(([json]) => JSON.parse(json) as { customerIds: string[]; items: { s: string; r?: string }[] });
-    control.push(...controlOf(run.id, run.startedAt || run.scheduledAt, chunks));
-  }
-  if (control.length > 0) {
-    addOrders(
-      reader.rows(
-        `WITH cc AS (SELECT value->>0 AS c, value->>1 AS lo FROM json_each(?))
-         SELECT ${orderColumns} FROM cc CROSS JOIN ${events} AS e
-         WHERE e.k0 >= cd_key_prefix(cc.c) || cd_iso(cc.lo) AND e.k0 < cd_key_prefix(cc.c) || cd_iso(cc.lo + ?)
-           AND e.deleted = 0 AND e.data->>'type' = 'order'`,
-        JSON.stringify(control.map((c) => [c.customerId, c.at])),
+    const at = run.startedAt || run.scheduledAt;
+    const members: string[] = [];
+    for (const [ids, items] of reader.rows<[string, string]>(`SELECT data->'customerIds', data->'items' FROM ${tasks} WHERE k0 >= ? AND k0 < ? AND deleted = 0`, lo, lo + KEY_END)) {
+      const customerIds = JSON.parse(ids) as string[];
+      (JSON.parse(items) as { s: string; r?: string }[]).forEach((item, i) => {
+        if (item.s === 'skipped' && item.r === HOLDOUT_REASON && customerIds[i] !== undefined) members.push(customerIds[i]);
+      });
+    }
+    reader.run(`INSERT INTO cd_in_control SELECT ?, c, ${keyPrefixOf('c')}, ? FROM (SELECT value AS c FROM json_each(?))`, run.id, at, JSON.stringify(members));
+    const control = outcome(
+      reader.rows<[number, number, number]>(
+        `SELECT count(*), sum(n > 0), sum(rev) FROM (
+           SELECT count(e.data->>'eventId') AS n, coalesce(sum(coalesce(e.data->>'amount', 0)), 0) AS rev
+           FROM cd_in_control AS m LEFT JOIN ${events} AS e INDEXED BY ${ordersIndex}
+             ON e.data->>'customerId' = +m.c AND e.data->>'at' >= cd_iso(m.at) AND e.data->>'at' < cd_iso(m.at + ?) AND ${IS_ORDER.replace('data', 'e.data')} AND e.deleted = 0
+           WHERE m.r = ? GROUP BY m.rowid)`,
         windowMs,
-      ),
+        run.id,
+      )[0],
     );
+    const treatment = outcome(
+      reader.rows<[number, number, number]>(
+        `SELECT count(*), sum(n > 0), sum(rev) FROM (
+           SELECT count(o.id) AS n, coalesce(sum(o.amount), 0) AS rev
+           FROM cd_in_touches AS t LEFT JOIN cd_in_orders AS o ON o.c = t.c AND o.at >= t.t AND o.at < t.t + ?
+           WHERE t.p = ? AND t.r = ? GROUP BY t.rowid)`,
+        windowMs,
+        planId,
+        run.id,
+      )[0],
+    );
+    liftGroups.push({ runId: run.id, treatment, control });
   }
 
   const messageFacts: MessageFact[] = reader
-    .rows<[string, string, string, number]>(
-      `SELECT data->>'runId', data->>'channel', data->>'state', count(*) FROM ${messages} WHERE k2 >= ? AND k2 < ? AND deleted = 0 GROUP BY 1, 2, 3`,
-      planLo,
-      planHi,
-    )
+    .rows<[string, string, string, number]>(`SELECT data->>'runId', data->>'channel', data->>'state', count(*) FROM ${messages} WHERE data->>'planId' = ? AND deleted = 0 GROUP BY 1, 2, 3`, planId)
     .map(([runId, channel, state, count]) => ({ runId, channel, state, count }));
 
-  return toPlanFacts({ plan, runs: runs.map(runFact), groups, messages: messageFacts, touches, orders: [...orders.values()], control });
+  for (const t of ['cd_in_grants', 'cd_in_customers', 'cd_in_touches', 'cd_in_orders', 'cd_in_attributed', 'cd_in_control']) reader.run(`DELETE FROM temp.${t}`);
+  return toPlanFacts({ plan, runs: runs.map(runFact), groups, messages: messageFacts, attribution: { buckets, buyersByRun, buyers, groups: liftGroups } });
 }
