@@ -52,6 +52,7 @@ const SUBJECTS: Record<string, Subject> = {
   'rights/recover-grant': { collection: 'grants', read: grantOf },
   'rights/adjust-balance': { collection: 'operationRecords' },
   settings: { collection: 'settings', id: 'app', read: (ctx) => ctx.services.settings.get() },
+  governance: { collection: 'settings', id: 'governance', read: (ctx) => ctx.services.engine.governance.get() },
   'engine/update-settings': { collection: 'settings', id: 'engine', read: (ctx) => ctx.services.engine.settings() },
   'engine/save-channel': { collection: 'channels', read: (ctx, id) => ctx.services.engine.listChannels().find((c) => c.id === id) ?? null },
   'engine/remove-channel': { collection: 'channels', read: (ctx, id) => ctx.services.engine.listChannels().find((c) => c.id === id) ?? null },
@@ -71,10 +72,14 @@ const SUBJECTS: Record<string, Subject> = {
     },
   },
   'sync/publish-documents': { collection: 'publications' },
+  'sync/request-share': { collection: 'allotments' },
+  'sync/return-shares': { collection: 'allotments' },
+  'sync/create-chain-stock': { collection: 'chainStocks' },
+  'sync/add-chain-units': { collection: 'chainStocks' },
 };
 
 /** Input fields that name the thing a call is about, in order of preference. */
-const ID_FIELDS = ['id', 'grantId', 'keyId', 'downstream', 'uploadId', 'allotmentId'];
+const ID_FIELDS = ['id', 'grantId', 'keyId', 'downstream', 'uploadId', 'allotmentId', 'stockId'];
 /** Fields whose values never enter the log (secrets, file contents). */
 const SECRET = /secret|key|token|pass|credential|private|dataBase64|chunk/i;
 

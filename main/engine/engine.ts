@@ -10,6 +10,11 @@ import { ChannelRegistry, channelConfigSchema, parseChannelSettings, type Channe
 import { dryRun, type DryRun } from './executor/dry-run.ts';
 import { ENGINE_SETTINGS_KEY, engineSettingsSchema, loadEngineSettings, type EngineSettings, type EngineSettingsPatch } from './executor/engine-settings.ts';
 import { Executor } from './executor/executor.ts';
+import type { GovernanceSettings } from '../core/governance/governance.ts';
+import type { Plan } from '../core/plans/plan.ts';
+import { GovernanceService, loadGovernance } from './governance/governance-service.ts';
+import { grantActionCosts } from './governance/rights-value.ts';
+import { RiskGuard } from './governance/risk-guard.ts';
 import type { EligibilityHook } from './executor/chunk-processor.ts';
 import { RunStore } from './executor/run-store.ts';
 import { PlanStore } from './plans/plan-store.ts';
@@ -75,6 +80,8 @@ export class Engine {
   readonly executor: Executor;
   readonly channels: ChannelRegistry;
   readonly throttles: ThrottleRegistry;
+  /** Approval rules, approvals and risk limits. */
+  readonly governance: GovernanceService;
   private settingsCache: EngineSettings;
   private channelConfigs: ChannelConfig[];
   private stopWatching: () => void = () => undefined;
@@ -83,6 +90,7 @@ export class Engine {
     private readonly options: EngineOptions,
     settings: EngineSettings,
     channelConfigs: ChannelConfig[],
+    governance: GovernanceSettings,
   ) {
     const { database, clock } = options;
     this.settingsCache = settings;
@@ -99,7 +107,32 @@ export class Engine {
     }
     this.plans = new PlanStore(database.collections.plans, clock, options.newId ?? (() => `P-${randomUUID().slice(0, 12)}`));
     this.runs = new RunStore(database.collections, clock);
+    this.governance = new GovernanceService(
+      {
+        settings: database.settings,
+        auditLog: database.collections.auditLog,
+        plans: this.plans,
+        clock,
+        dryRun: (plan) => this.dryRunPlan(plan),
+        onApproved: (planId) => this.executor.releaseApprovalHold(planId),
+        onRejected: (planId, actor) => this.executor.cancelPlanRuns(planId, actor),
+        onError: (error) => options.onError?.(error),
+      },
+      governance,
+    );
+    const costs = new Map<string, Promise<ReadonlyMap<string, number>>>();
     this.executor = new Executor({
+      risk: new RiskGuard(database.collections, () => this.governance.riskLimits()),
+      grantCosts: (run) => {
+        // Per run (a run keeps its plan version); the newest few hundred runs are kept.
+        let cost = costs.get(run.id);
+        if (!cost) {
+          if (costs.size > 500) costs.clear();
+          cost = grantActionCosts(options.rights.catalog, run.plan.actions.flatMap((a) => (a.type === 'grant' ? [a] : [])));
+          costs.set(run.id, cost);
+        }
+        return cost;
+      },
       collections: database.collections,
       runs: this.runs,
       audiences: options.audiences,
@@ -134,7 +167,7 @@ export class Engine {
       else options.onError?.(new CampaignError('CH_CONFIG_INVALID', { channel: String((raw as { id?: unknown } | null)?.id ?? ''), path: '', reason: parsed.error.issues[0]?.message ?? 'invalid' }));
     }
     if (!configs.some((c) => c.id === DEFAULT_OUTBOX.id)) configs.unshift(DEFAULT_OUTBOX);
-    const engine = new Engine(options, settings, configs);
+    const engine = new Engine(options, settings, configs, await loadGovernance(store));
     // The outbox is a local file: nothing downstream to protect, so its default budget is high.
     engine.throttles.configure(`channel:${DEFAULT_OUTBOX.id}`, { maxRate: OUTBOX_RATE });
     const rates = ratesSchema.safeParse((await store.get(RATES_KEY))?.value ?? {});
@@ -224,6 +257,7 @@ export class Engine {
   /** Creates the run of "now" for a plan (the Run now button): an occurrence of its own. */
   async runNow(planId: string): Promise<string> {
     const plan = await this.plans.get(planId);
+    if (plan.status === 'pending-approval') throw new CampaignError('GV_PENDING_APPROVAL', { id: planId });
     if (plan.status === 'draft' || plan.status === 'cancelled') throw new CampaignError('EN_PLAN_STATE', { id: planId, status: plan.status, action: 'run now' });
     const at = this.options.clock.now();
     const { run } = await this.runs.create(plan, { occurrence: `manual-${new Date(at).toISOString()}`, trigger: 'manual', scheduledAt: at });
@@ -232,7 +266,11 @@ export class Engine {
   }
 
   async dryRun(planId: string): Promise<DryRun> {
-    const plan = await this.plans.get(planId);
+    return this.dryRunPlan(await this.plans.get(planId));
+  }
+
+  /** The dry run of a plan as given (e.g. an edit not stored yet). */
+  dryRunPlan(plan: Plan): Promise<DryRun> {
     const { database } = this.options;
     return dryRun(plan, {
       audiences: this.options.audiences,

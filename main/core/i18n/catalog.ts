@@ -10,12 +10,13 @@ import { engineMessages } from './locales/engine.ts';
 import { pluginMessages } from './locales/plugins.ts';
 import { syncMessages } from './locales/sync.ts';
 import { auditMessages } from './locales/audit.ts';
+import { governanceMessages } from './locales/governance.ts';
 
 /**
  * Every area's messages, merged. Add an area by importing its `defineMessages` result
  * and listing it here.
  */
-const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, engineMessages, messageMessages, throttleMessages, pluginMessages, syncMessages, auditMessages];
+const areas = [errorMessages, audienceMessages, dbMessages, periodMessages, rightsMessages, engineMessages, messageMessages, throttleMessages, pluginMessages, syncMessages, auditMessages, governanceMessages];
 
 function merge(target: MessageTree, source: MessageTree): MessageTree {
   for (const [key, value] of Object.entries(source)) {

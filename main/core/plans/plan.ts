@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { CHANNELS } from '../customers/customer.ts';
 import { CampaignError } from '../errors/campaign-error.ts';
+import type { ApprovalReason } from '../governance/governance.ts';
 import { parseTemplate, templateVariables, validateTemplate } from '../messages/template.ts';
 import { readTimeOfDay } from '../time/instant.ts';
 import { validatePlanTime } from '../time/plan-time.ts';
 import type { PlanTimeSpec } from '../time/types.ts';
+import { isHoldoutPercent } from './holdout.ts';
 
 /**
  * An operation plan (运营计划): select an audience at the right time and run actions on it.
  *
  * Lifecycle: draft → scheduled (activated, waiting for its first fire) → active (has fired)
- * ⇄ paused → completed (no fire left) | cancelled (ended by a person). See `plan-status.ts`.
+ * ⇄ paused → completed (no fire left) | cancelled (ended by a person). Activating (or
+ * editing a live plan) when an approval rule matches goes to pending-approval instead, which
+ * never fires: approved → scheduled, rejected → draft. See `plan-status.ts`.
  */
-export const PLAN_STATUSES = ['draft', 'scheduled', 'active', 'paused', 'completed', 'cancelled'] as const;
+export const PLAN_STATUSES = ['draft', 'pending-approval', 'scheduled', 'active', 'paused', 'completed', 'cancelled'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
 /**
@@ -77,6 +81,21 @@ export const planLimitsSchema = z
   .strict();
 export type PlanLimits = z.infer<typeof planLimitsSchema>;
 
+/** The approval a plan waits for (pending), or the last decision on it. */
+export interface PlanApproval {
+  state: 'pending' | 'approved' | 'rejected';
+  /** What asked for it: activating the plan, or editing it while live. */
+  request: 'activate' | 'edit';
+  /** The rules it matched, with the numbers. */
+  reasons: ApprovalReason[];
+  requestedAt: number;
+  requestedBy: string;
+  /** 0 / '' while pending. */
+  decidedAt: number;
+  decidedBy: string;
+  comment: string;
+}
+
 export interface Plan {
   id: string;
   /** '' = chain-wide (published by HQ), else the store that owns it. */
@@ -95,6 +114,16 @@ export interface Plan {
   limits: PlanLimits;
   /** The marketing type's own settings (its plugin's config form). */
   config: Record<string, unknown>;
+  /**
+   * Share of the audience kept as a control group (0–50, one decimal): chosen by
+   * `inHoldout(planId, customerId)`, they get nothing and are recorded as skipped 'holdout'.
+   * Absent in plans stored before holdouts (= 0).
+   */
+  holdoutPercent?: number;
+  /** The pending approval or the last decision; absent or null when none was ever needed. */
+  approval?: PlanApproval | null;
+  /** An HQ plan (`source: 'hq'`) this store has edited (the `hq-plan-edited` approval rule). */
+  editedAtStore?: boolean;
   /** Next instant the scheduler fires it; NEVER (see db) when none. */
   nextFireAt: number;
   /** When it was last activated (immediate and delayed executions count from it); 0 = never. */
@@ -123,6 +152,7 @@ export const planInputSchema = z
     actions: z.array(planActionSchema).min(1, 'a plan needs at least one action').max(10),
     limits: planLimitsSchema.default({}),
     config: z.record(z.string(), z.unknown()).default({}),
+    holdoutPercent: z.number().refine(isHoldoutPercent, 'expected 0–50 with at most one decimal').default(0),
   })
   .strict();
 export type PlanInput = z.input<typeof planInputSchema>;
@@ -132,10 +162,14 @@ export type ValidPlanInput = z.output<typeof planInputSchema>;
  * Checks a plan as written; throws EN_PLAN_INVALID naming the first bad path (or the time
  * model's own TM_ / PE_ error), so nothing half-valid is stored.
  */
-export function validatePlanInput(value: unknown): ValidPlanInput {
-  const parsed = planInputSchema.safeParse(value);
+export function validatePlanInput(input: unknown): ValidPlanInput {
+  const parsed = planInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue?.path[0] === 'holdoutPercent') {
+      const value = (input as { holdoutPercent?: unknown } | null)?.holdoutPercent;
+      throw new CampaignError('GV_HOLDOUT_INVALID', { value: typeof value === 'number' ? value : String(value) });
+    }
     throw new CampaignError('EN_PLAN_INVALID', { path: issue?.path.join('.') ?? '', reason: issue?.message ?? 'invalid' });
   }
   const plan = parsed.data;

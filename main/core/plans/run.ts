@@ -28,6 +28,8 @@ export interface RunPlan {
   pluginId: string;
   /** The marketing type's settings (for its plugin's hooks); absent in runs made before plugins. */
   config?: Record<string, unknown>;
+  /** Share of the audience kept as the plan's control group (skipped 'holdout'); absent = none. */
+  holdoutPercent?: number;
   /** Birthday runs: the local dates whose due customers this run serves ('YYYY-MM-DD'). */
   dueDates?: string[];
 }

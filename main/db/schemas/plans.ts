@@ -5,13 +5,15 @@ import { epochMs, int, jsonObject, key, oneOf, text } from './schema-fields.ts';
 /**
  * An operation plan (运营计划) as stored: `core/plans`' `Plan`. `nextFireAt` is kept by the
  * scheduler (NEVER when the plan will not fire again), so "what is due" is one index range.
+ * `holdoutPercent`, `approval` and `editedAtStore` (v2) are optional, so documents written by older apps (or
+ * published by an HQ server that predates them) still validate.
  */
 export type PlanDoc = Plan;
 
 export const planSchema: RxJsonSchema<PlanDoc> = {
   title: 'plans',
   description: 'Operation plans',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -28,6 +30,9 @@ export const planSchema: RxJsonSchema<PlanDoc> = {
     actions: { type: 'array', items: jsonObject },
     limits: jsonObject,
     config: jsonObject,
+    holdoutPercent: { type: 'number', minimum: 0, maximum: 50 },
+    approval: { type: ['object', 'null'] },
+    editedAtStore: { type: 'boolean' },
     nextFireAt: epochMs,
     activatedAt: epochMs,
     lastFiredAt: epochMs,
@@ -62,4 +67,6 @@ export const planMigrations: MigrationStrategies = {
       lastFiredAt: 0,
     };
   },
+  /** v2 added the holdout share, the approval, the store-edit mark and the `pending-approval` status: none yet. */
+  2: (old: Record<string, unknown>) => ({ ...old, holdoutPercent: 0, approval: null, editedAtStore: false }),
 };

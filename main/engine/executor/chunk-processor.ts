@@ -4,12 +4,13 @@ import type { Channel } from '../../core/customers/customer.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { renderMessage, type MessageTemplate } from '../../core/messages/template.ts';
 import { withinFrequencyCap } from '../../core/plans/frequency-cap.ts';
+import { inHoldout } from '../../core/plans/holdout.ts';
 import type { GrantAction, MessageAction } from '../../core/plans/plan.ts';
 import { quietUntil } from '../../core/plans/quiet-hours.ts';
 import { retryDelay } from '../../core/plans/retry.ts';
 import { summarizeItems, type ItemOutcome, type Run, type Task } from '../../core/plans/run.ts';
 import { formatCode } from '../../core/rights/coupon-code.ts';
-import type { Grant } from '../../core/rights/grant.ts';
+import { grantKeyString, type Grant } from '../../core/rights/grant.ts';
 import type { Actor, OperationRecord } from '../../core/rights/operation-record.ts';
 import { formatInstant } from '../../core/time/instant.ts';
 import type { CustomerDoc } from '../../db/schemas/customers.ts';
@@ -17,6 +18,7 @@ import type { MessageDoc } from '../../db/schemas/messages.ts';
 import { toRecordDoc } from '../../db/schemas/operation-records.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { AppCollections } from '../../db/collections.ts';
+import type { RiskGuard } from '../governance/risk-guard.ts';
 import { classifySendError, type MessageChannel, type OutgoingMessage } from '../channels/channel.ts';
 import { DocStore } from '../rights/doc-store.ts';
 import { MAX_BATCH, type BundleOutcome, type GrantRequest, type RightsLedger } from '../rights/rights-ledger.ts';
@@ -53,6 +55,10 @@ export interface ChunkDeps {
   clock: Clock;
   random: () => number;
   eligibility?: EligibilityHook;
+  /** The risk limits across all plans (none when absent). */
+  risk?: RiskGuard;
+  /** Cost in cents of one grant of each of a run's grant actions, by action id (risk limits). */
+  grantCosts?: (run: Run) => Promise<ReadonlyMap<string, number>>;
   /** Reports items finished one by one (live progress). */
   onItem?: (runId: string) => void;
 }
@@ -153,6 +159,11 @@ export class ChunkProcessor {
         items[i] = { ...item, s: 'waiting', r: 'scheduled', n: verdict.waitUntil };
         continue;
       }
+      // The control group: measured like the others, given nothing (see core/plans/holdout.ts).
+      if (inHoldout(run.planId, customerId, run.plan.holdoutPercent)) {
+        items[i] = { ...item, s: 'skipped', r: 'holdout' };
+        continue;
+      }
       const occurrence = item.o ?? run.occurrence;
       let blocked: string | null = null;
       const sends: MessageAction[] = [];
@@ -173,6 +184,28 @@ export class ChunkProcessor {
     // Frequency caps: messages already sent to these customers on the channel, by any plan.
     if (cap && work.some((w) => w.sends.length > 0)) await this.applyFrequencyCap(run, work, cap, now);
 
+    // Risk limits across all plans and runs: held until this chunk's writes are done.
+    const risk = await this.applyRiskLimits(run, work, grantActions, items, now, zone);
+    try {
+      return await this.execute(run, task, work, items, grantActions, actor, signal, zone, settings, policy, now);
+    } finally {
+      risk.release();
+    }
+  }
+
+  private async execute(
+    run: Run,
+    task: Task,
+    work: Work[],
+    items: ItemOutcome[],
+    grantActions: GrantAction[],
+    actor: Actor,
+    signal: AbortSignal,
+    zone: string,
+    settings: EngineSettings,
+    policy: EngineSettings['retry'],
+    now: number,
+  ): Promise<Task> {
     for (const w of work) {
       if (grantActions.length === 0 && w.sends.length === 0) items[w.index] = { ...w.item, s: 'skipped', r: w.blocked ?? 'not-eligible' };
     }
@@ -220,6 +253,38 @@ export class ChunkProcessor {
     }
     await this.recordMessages(sentDocs, failedDocs, actor);
     return this.finish(task, items);
+  }
+
+  /**
+   * Items over a risk limit: over the rights value of the customer's day → skipped
+   * 'risk-value' (nothing granted or sent); over the messages of the customer's week → no
+   * message ('risk-messages'; rights are still granted, as with the frequency cap).
+   */
+  private async applyRiskLimits(run: Run, work: Work[], grantActions: GrantAction[], items: ItemOutcome[], now: number, zone: string): Promise<{ release(): void }> {
+    const risk = this.deps.risk;
+    if (!risk || work.length === 0) return { release: () => undefined };
+    const costs = grantActions.length > 0 && this.deps.grantCosts ? await this.deps.grantCosts(run) : new Map<string, number>();
+    const candidates = work.map((w) => ({
+      customerId: w.customerId,
+      grants: w.item.g === 1 ? [] : grantActions.map((a) => ({ key: grantKeyString({ planId: run.planId, occurrence: w.occurrence, customerId: w.customerId, actionId: a.id }), cents: costs.get(a.id) ?? 0 })),
+      messageIds: w.sends.map((a) => messageIdFor(run.planId, w.occurrence, w.customerId, a.id)),
+    }));
+    const admission = await risk.admit(candidates, now, zone);
+    const kept: Work[] = [];
+    admission.verdicts.forEach((verdict, n) => {
+      const w = work[n] as Work;
+      if (verdict === 'risk-value') {
+        items[w.index] = { ...w.item, s: 'skipped', r: 'risk-value' };
+        return;
+      }
+      if (verdict === 'risk-messages') {
+        w.sends = [];
+        w.blocked = 'risk-messages';
+      }
+      kept.push(w);
+    });
+    work.splice(0, work.length, ...kept);
+    return admission;
   }
 
   private finish(task: Task, items: ItemOutcome[]): Task {

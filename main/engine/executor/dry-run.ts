@@ -1,6 +1,7 @@
 import type { AudienceRule } from '../../core/audience/rule.ts';
 import type { Channel } from '../../core/customers/customer.ts';
 import { withinFrequencyCap } from '../../core/plans/frequency-cap.ts';
+import { inHoldout } from '../../core/plans/holdout.ts';
 import type { GrantAction, MessageAction, Plan } from '../../core/plans/plan.ts';
 import { quietUntil } from '../../core/plans/quiet-hours.ts';
 import { customersDue } from '../../core/time/execution-time.ts';
@@ -12,6 +13,7 @@ import type { AudienceData } from '../audience/audience-data.ts';
 import type { AudienceStore } from '../audience/audience-store.ts';
 import { compileAudience } from '../audience/compile-audience.ts';
 import { memberPages } from '../audience/evaluate-audience.ts';
+import { subjectCostCents } from '../governance/rights-value.ts';
 import type { DocStore } from '../rights/doc-store.ts';
 import type { RightsService } from '../rights/rights-service.ts';
 import type { ThrottleRegistry } from '../throttle/index.ts';
@@ -21,8 +23,10 @@ export interface DryRunRights {
   actionId: string;
   subject: { type: 'right' | 'package'; id: string };
   name: string;
-  /** Units this occurrence would grant (one per item). */
+  /** Units this occurrence would grant (one per item outside the control group). */
   needed: number;
+  /** What one grant costs the merchant, in cents (`rightCostCents`; a package: its rights). */
+  costCents: number;
   /** What the stock has left; null when the right has no stock limit. */
   remaining: number | null;
   enough: boolean;
@@ -43,8 +47,12 @@ export interface DryRun {
   /** The occurrence assessed: the plan's next fire time, or now. */
   at: number;
   audienceSize: number;
-  /** Customers the run would take (birthday plans: those due that day). */
+  /** Customers the run would take (birthday plans: those due that day), control group included. */
   items: number;
+  /** Of those, the plan's control group (holdout): skipped, given nothing. */
+  holdout: number;
+  /** Cost of the rights the occurrence would grant, in cents (before risk limits). */
+  rightsValueCents: number;
   rights: DryRunRights[];
   messages: DryRunMessages[];
   /** The occurrence falls in quiet hours: messages would wait until this instant. */
@@ -89,6 +97,7 @@ export async function dryRun(plan: Plan, deps: DryRunDeps): Promise<DryRun> {
   const messages: DryRunMessages[] = sends.map((a) => ({ actionId: a.id, channel: a.channel, via: a.via, sendable: 0, skippedBy: {} }));
   let audienceSize = 0;
   let items = 0;
+  let holdout = 0;
 
   const pages =
     audience.mode === 'snapshot'
@@ -106,6 +115,10 @@ export async function dryRun(plan: Plan, deps: DryRunDeps): Promise<DryRun> {
     for (const customer of page) {
       if (due && !due.has(customer.externalId)) continue;
       items++;
+      if (inHoldout(plan.id, customer.externalId, plan.holdoutPercent)) {
+        holdout++;
+        continue;
+      }
       let history: MessageDoc[] | null = null;
       for (const [i, action] of sends.entries()) {
         const m = messages[i] as DryRunMessages;
@@ -125,6 +138,8 @@ export async function dryRun(plan: Plan, deps: DryRunDeps): Promise<DryRun> {
 
   const stocks = await deps.rights.inventory.list();
   const rights: DryRunRights[] = [];
+  const treated = items - holdout;
+  let rightsValueCents = 0;
   for (const action of grants) {
     const own = stocks.filter((s) => s.ownerType === action.subject.type && s.ownerId === action.subject.id && s.state === 'active');
     const remaining = own.length > 0 ? own.reduce((n, s) => n + s.remaining, 0) : null;
@@ -132,7 +147,9 @@ export async function dryRun(plan: Plan, deps: DryRunDeps): Promise<DryRun> {
       action.subject.type === 'right'
         ? (await deps.rights.catalog.getRight(action.subject.id).catch(() => null))?.name
         : (await deps.rights.catalog.getPackage(action.subject.id).catch(() => null))?.name;
-    rights.push({ actionId: action.id, subject: { type: action.subject.type, id: action.subject.id }, name: name ?? action.subject.id, needed: items, remaining, enough: remaining === null || remaining >= items });
+    const costCents = await subjectCostCents(deps.rights.catalog, action.subject);
+    rightsValueCents += costCents * treated;
+    rights.push({ actionId: action.id, subject: { type: action.subject.type, id: action.subject.id }, name: name ?? action.subject.id, needed: treated, costCents, remaining, enough: remaining === null || remaining >= treated });
   }
 
   // The slowest budget: each channel's current rate, and the plan's own limit.
@@ -142,9 +159,9 @@ export async function dryRun(plan: Plan, deps: DryRunDeps): Promise<DryRun> {
     if (downstream) rates.push(deps.throttles.get(downstream).snapshot().currentRate);
   }
   const rate = Math.min(...rates);
-  const work = sends.length > 0 ? Math.max(0, ...messages.map((m) => m.sendable)) : items;
+  const work = sends.length > 0 ? Math.max(0, ...messages.map((m) => m.sendable)) : treated;
   const seconds = Number.isFinite(rate) && rate > 0 ? work / rate : 0;
   const quiet = sends.length > 0 ? quietUntil(plan.limits.quietHours === undefined ? deps.settings.quietHours : plan.limits.quietHours, at, zone) : null;
   const start = quiet ?? at;
-  return { planId: plan.id, at, audienceSize, items, rights, messages, quietUntil: quiet, rate: Number.isFinite(rate) ? rate : 0, seconds, expectedFinishAt: Math.round(start + seconds * 1000) };
+  return { planId: plan.id, at, audienceSize, items, holdout, rightsValueCents, rights, messages, quietUntil: quiet, rate: Number.isFinite(rate) ? rate : 0, seconds, expectedFinishAt: Math.round(start + seconds * 1000) };
 }

@@ -6,6 +6,7 @@ import type { AppCollections } from '../../db/collections.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { AudienceData } from '../audience/audience-data.ts';
 import type { AudienceStore } from '../audience/audience-store.ts';
+import type { RiskGuard } from '../governance/risk-guard.ts';
 import type { RightsLedger } from '../rights/rights-ledger.ts';
 import type { ThrottleRegistry } from '../throttle/index.ts';
 import { ChunkProcessor, type ChannelLookup, type EligibilityHook } from './chunk-processor.ts';
@@ -26,6 +27,10 @@ export interface ExecutorOptions {
   defaultZone: string;
   random?: () => number;
   eligibility?: EligibilityHook;
+  /** Risk limits across all plans (governance); none when absent. */
+  risk?: RiskGuard;
+  /** Cost per grant of each of a run's grant actions (governance: risk limits). */
+  grantCosts?: (run: Run) => Promise<ReadonlyMap<string, number>>;
   /** A run changed (state, counts): the UI's live feed. */
   onChange?: (runId: string) => void;
   onError?: (error: unknown, runId: string | null) => void;
@@ -128,6 +133,8 @@ export class Executor {
       clock: options.clock,
       random: options.random ?? Math.random,
       ...(options.eligibility ? { eligibility: options.eligibility } : {}),
+      ...(options.risk ? { risk: options.risk } : {}),
+      ...(options.grantCosts ? { grantCosts: options.grantCosts } : {}),
       onItem: (runId) => this.tickLive(runId, 1),
     });
   }
@@ -194,6 +201,8 @@ export class Executor {
     const runs = this.options.runs;
     const now = () => this.options.clock.now();
     let run = initial;
+    // Nothing of a plan that waits for approval runs (runs made before it was edited included).
+    if (await this.holdForApproval(run)) return;
     if (run.state === 'pending') run = await runs.update(run.id, (r) => (r.state === 'pending' ? { ...r, state: 'splitting', startedAt: r.startedAt || now() } : r));
     if (run.state === 'waiting') run = await runs.update(run.id, (r) => (r.state === 'waiting' ? { ...r, state: 'running', resumeAt: NEVER } : r));
     if (run.state !== 'splitting' && run.state !== 'running') return;
@@ -247,6 +256,29 @@ export class Executor {
     };
     await Promise.all([worker(), worker()]);
     if (!signal.aborted) await this.finalize(run.id);
+  }
+
+  /** Pauses a run whose plan waits for approval (GV_PENDING_APPROVAL); approval resumes it. */
+  private async holdForApproval(run: Run): Promise<boolean> {
+    const plan = await this.options.collections.plans.findOne(run.planId).exec();
+    if (plan?.status !== 'pending-approval') return false;
+    const error = new CampaignError('GV_PENDING_APPROVAL', { id: run.planId });
+    const at = this.options.clock.now();
+    await this.options.runs.update(run.id, (r) =>
+      ['pending', 'splitting', 'running', 'waiting'].includes(r.state) ? { ...r, state: 'paused', lastError: { code: error.code, message: error.message, at } } : r,
+    );
+    return true;
+  }
+
+  /** Resumes the runs held while their plan waited for approval (it was approved). */
+  async releaseApprovalHold(planId: string): Promise<number> {
+    const held = await this.options.runs.list({ planId, states: ['paused'], limit: 10_000 });
+    let n = 0;
+    for (const run of held.filter((r) => r.lastError?.code === 'GV_PENDING_APPROVAL')) {
+      await this.resume(run.id);
+      n++;
+    }
+    return n;
   }
 
   /** A chunk whose retries or wait are due now, if any. */

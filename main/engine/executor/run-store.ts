@@ -60,6 +60,7 @@ export class RunStore {
         marketingType: plan.marketingType,
         pluginId: plan.pluginId,
         config: plan.config,
+        ...(plan.holdoutPercent ? { holdoutPercent: plan.holdoutPercent } : {}),
         ...(input.dueDates ? { dueDates: input.dueDates } : {}),
       },
       startedAt: 0,

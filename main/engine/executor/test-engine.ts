@@ -13,8 +13,14 @@ import { OutboxChannel } from '../channels/outbox-channel.ts';
 import { PlanStore } from '../plans/plan-store.ts';
 import { RightsService } from '../rights/rights-service.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { GovernanceService } from '../governance/governance-service.ts';
+import { grantActionCosts } from '../governance/rights-value.ts';
+import { RiskGuard } from '../governance/risk-guard.ts';
+import { DocStore } from '../rights/doc-store.ts';
+import { dryRun } from './dry-run.ts';
 import { realTimer, ThrottleRegistry } from '../throttle/index.ts';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings.ts';
+import { DEFAULT_GOVERNANCE } from '../../core/governance/governance.ts';
 import type { EligibilityHook } from './chunk-processor.ts';
 import { Executor } from './executor.ts';
 import { RunStore } from './run-store.ts';
@@ -83,7 +89,34 @@ export async function openEngineTest(options: { dir?: string; settings?: Partial
   channels.set('outbox', outbox);
   const throttles = new ThrottleRegistry(realTimer, { maxRate: 1_000_000, adaptive: false });
   let settings: EngineSettings = { ...DEFAULT_ENGINE_SETTINGS, retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 }, ...options.settings };
+  // Governance (approval rules, approvals, risk limits) as the engine wires it; no rules until a test sets them.
+  let executorRef: Executor | null = null;
+  const governance = new GovernanceService(
+    {
+      settings: database.settings,
+      auditLog: database.collections.auditLog,
+      plans,
+      clock,
+      dryRun: (plan) =>
+        dryRun(plan, {
+          audiences,
+          data: { customers: database.collections.customers, events: database.collections.events },
+          rights,
+          messages: new DocStore(database.collections.messages),
+          throttles,
+          channelDownstream: (via) => channels.get(via)?.downstream,
+          settings,
+          defaultZone: ZONE,
+          now: clock.now(),
+        }),
+      onApproved: (planId) => executorRef?.releaseApprovalHold(planId) ?? Promise.resolve(),
+      onRejected: (planId, actor) => executorRef?.cancelPlanRuns(planId, actor) ?? Promise.resolve(),
+    },
+    structuredClone(DEFAULT_GOVERNANCE),
+  );
   const executor = new Executor({
+    risk: new RiskGuard(database.collections, () => governance.riskLimits()),
+    grantCosts: (run) => grantActionCosts(rights.catalog, run.plan.actions.flatMap((a) => (a.type === 'grant' ? [a] : []))),
     collections: database.collections,
     runs,
     audiences,
@@ -96,8 +129,10 @@ export async function openEngineTest(options: { dir?: string; settings?: Partial
     random: () => 0.5,
     ...(options.eligibility ? { eligibility: options.eligibility } : {}),
   });
+  executorRef = executor;
   const scheduler = new Scheduler({ plans: database.collections.plans, auditLog: database.collections.auditLog, runs, clock });
   return {
+    governance,
     dataDir,
     clock,
     database,

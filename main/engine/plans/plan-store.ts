@@ -2,7 +2,8 @@ import type { MangoQuerySelector, RxCollection } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import type { Actor } from '../../core/rights/operation-record.ts';
-import { validatePlanInput, type Plan, type PlanStatus } from '../../core/plans/plan.ts';
+import type { ApprovalReason } from '../../core/governance/governance.ts';
+import { validatePlanInput, type Plan, type PlanApproval, type PlanStatus } from '../../core/plans/plan.ts';
 import { FIRING_STATUSES, nextPlanStatus, type PlanCommand } from '../../core/plans/plan-status.ts';
 import { firstPlanExecution, nextPlanExecution } from '../../core/time/execution-time.ts';
 import type { PlanDoc } from '../../db/schemas/plans.ts';
@@ -15,6 +16,15 @@ export interface PlanFilter {
   text?: string;
 }
 
+/**
+ * Governance's say on a plan about to go live (activated, or edited while live): the approval
+ * rules it matches (empty: it may go on). `plan` is the plan as it would be stored.
+ */
+export type ApprovalCheck = (plan: Plan, request: PlanApproval['request']) => Promise<ApprovalReason[]>;
+
+/** Statuses in which an edit is checked against the approval rules (the plan is or was live). */
+const LIVE_STATUSES: readonly PlanStatus[] = ['pending-approval', 'scheduled', 'active', 'paused'];
+
 /** Called after a plan changed in a way the scheduler or executor must see. */
 export type PlanListener = (plan: Plan, command: PlanCommand | 'create') => void;
 
@@ -25,12 +35,22 @@ export type PlanListener = (plan: Plan, command: PlanCommand | 'create') => void
  */
 export class PlanStore {
   private readonly listeners = new Set<PlanListener>();
+  private approvalCheck: ApprovalCheck | null = null;
 
   constructor(
     private readonly plans: RxCollection<PlanDoc>,
     private readonly clock: Clock,
     private readonly newId: () => string,
   ) {}
+
+  /** Governance: activations and edits of live plans are checked against the approval rules. */
+  setApprovalCheck(check: ApprovalCheck | null): void {
+    this.approvalCheck = check;
+  }
+
+  private pending(request: PlanApproval['request'], reasons: ApprovalReason[], actor: Actor): PlanApproval {
+    return { state: 'pending', request, reasons, requestedAt: this.clock.now(), requestedBy: actorLabel(actor), decidedAt: 0, decidedBy: '', comment: '' };
+  }
 
   onChange(listener: PlanListener): () => void {
     this.listeners.add(listener);
@@ -84,17 +104,33 @@ export class PlanStore {
    */
   async update(id: string, expectedVersion: number, input: unknown, actor: Actor): Promise<Plan> {
     const valid = validatePlanInput(input);
-    const plan = await this.change(id, 'edit', actor, (current) => {
+    const before = await this.get(id);
+    if (before.version !== expectedVersion) throw new CampaignError('EN_PLAN_CONFLICT', { id, expected: expectedVersion, actual: before.version });
+    const edited: Plan = { ...before, ...valid, ...(before.source === 'hq' ? { editedAtStore: true } : {}) };
+    // A live plan whose edit matches an approval rule waits for approval (and stops firing).
+    const reasons = this.approvalCheck && LIVE_STATUSES.includes(before.status) ? await this.approvalCheck(edited, 'edit') : [];
+    const command: PlanCommand = reasons.length > 0 ? 'request-approval' : 'edit';
+    return this.change(id, command, actor, (current) => {
       if (current.version !== expectedVersion) throw new CampaignError('EN_PLAN_CONFLICT', { id, expected: expectedVersion, actual: current.version });
-      const next: Plan = { ...current, ...valid, version: current.version + 1 };
+      const next: Plan = { ...current, ...valid, version: current.version + 1, ...(current.source === 'hq' ? { editedAtStore: true } : {}) };
+      if (command === 'request-approval') return { ...next, nextFireAt: NEVER, approval: this.pending('edit', reasons, actor) };
       if ((FIRING_STATUSES as readonly string[]).includes(next.status)) next.nextFireAt = this.firstFire(next, this.clock.now());
       return next;
     });
-    return plan;
   }
 
   /** Switches a draft on: it is scheduled from its execution time. Refused if it has none left. */
-  activate(id: string, actor: Actor): Promise<Plan> {
+  async activate(id: string, actor: Actor): Promise<Plan> {
+    const before = await this.get(id);
+    nextPlanStatus(id, before.status, 'activate');
+    if (this.approvalCheck) {
+      const now = this.clock.now();
+      if (this.firstFire({ ...before, activatedAt: now }, now) === NEVER) throw new CampaignError('EN_PLAN_INVALID', { path: 'time.execution', reason: 'no execution time is left in the effective time' });
+      const reasons = await this.approvalCheck(before, 'activate');
+      if (reasons.length > 0) {
+        return this.change(id, 'request-approval', actor, (current) => ({ ...current, nextFireAt: NEVER, approval: this.pending('activate', reasons, actor) }));
+      }
+    }
     return this.change(id, 'activate', actor, (current) => {
       const now = this.clock.now();
       const activated = { ...current, activatedAt: now };
@@ -120,6 +156,29 @@ export class PlanStore {
     });
   }
 
+  /**
+   * An approver's decision on a plan waiting for approval (the caller checks the permission).
+   * Approved: it is scheduled from now (an activation counts from the approval; fire times
+   * passed while waiting are not caught up). Rejected: back to draft, it never fires.
+   */
+  decide(id: string, decision: 'approve' | 'reject', actor: Actor, comment: string): Promise<Plan> {
+    return this.change(id, decision, actor, (current) => {
+      const now = this.clock.now();
+      const approval: PlanApproval = {
+        ...(current.approval ?? this.pending('activate', [], actor)),
+        state: decision === 'approve' ? 'approved' : 'rejected',
+        decidedAt: now,
+        decidedBy: actorLabel(actor),
+        comment,
+      };
+      if (decision === 'reject') return { ...current, nextFireAt: NEVER, approval };
+      const activatedAt = approval.request === 'activate' || current.activatedAt === 0 ? now : current.activatedAt;
+      const next = { ...current, activatedAt, approval };
+      const nextFireAt = this.firstFire(next, now);
+      return { ...next, nextFireAt, status: nextFireAt === NEVER ? 'completed' : 'scheduled' };
+    });
+  }
+
   cancel(id: string, actor: Actor): Promise<Plan> {
     return this.change(id, 'cancel', actor, (current) => ({ ...current, nextFireAt: NEVER }));
   }
@@ -127,8 +186,8 @@ export class PlanStore {
   /** A new draft with the same settings. */
   async duplicate(id: string, actor: Actor, suffix = ' (copy)'): Promise<Plan> {
     const source = await this.get(id);
-    const { name, description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config } = source;
-    return this.create({ name: `${name}${suffix}`.slice(0, 100), description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config }, actor);
+    const { name, description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config, holdoutPercent } = source;
+    return this.create({ name: `${name}${suffix}`.slice(0, 100), description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config, holdoutPercent: holdoutPercent ?? 0 }, actor);
   }
 
   private firstFire(plan: Plan, now: number): number {

@@ -17,7 +17,7 @@ export const engineMessages = defineMessages({
       EN_ITEM_FAILED: 'Item {customerId} of run {runId} failed: {reason}',
     },
     engine: {
-      planStatus: { draft: 'Draft', scheduled: 'Scheduled', active: 'Active', paused: 'Paused', completed: 'Completed', cancelled: 'Cancelled' },
+      planStatus: { draft: 'Draft', 'pending-approval': 'Pending approval', scheduled: 'Scheduled', active: 'Active', paused: 'Paused', completed: 'Completed', cancelled: 'Cancelled' },
       runState: { pending: 'Pending', splitting: 'Splitting', running: 'Running', waiting: 'Waiting', paused: 'Paused', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
       itemState: { pending: 'Pending', done: 'Done', skipped: 'Skipped', failed: 'Failed', retry: 'Retrying', waiting: 'Waiting' },
       reason: {
@@ -33,6 +33,9 @@ export const engineMessages = defineMessages({
         'rights-error': 'Rights could not be granted',
         'send-error': 'Message could not be sent',
         cancelled: 'Run cancelled',
+        holdout: 'Control group (holdout)',
+        'risk-value': 'Risk limit: rights value per customer per day',
+        'risk-messages': 'Risk limit: messages per customer per week',
       },
       decision: {
         fired: 'Fired on time',
@@ -56,7 +59,7 @@ export const engineMessages = defineMessages({
       EN_ITEM_FAILED: '执行 {runId} 中客户 {customerId} 的任务失败：{reason}',
     },
     engine: {
-      planStatus: { draft: '草稿', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' },
+      planStatus: { draft: '草稿', 'pending-approval': '待审批', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' },
       runState: { pending: '等待中', splitting: '拆分中', running: '执行中', waiting: '等待时间窗', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消' },
       itemState: { pending: '待处理', done: '完成', skipped: '跳过', failed: '失败', retry: '重试中', waiting: '等待中' },
       reason: {
@@ -72,6 +75,9 @@ export const engineMessages = defineMessages({
         'rights-error': '权益发放失败',
         'send-error': '消息发送失败',
         cancelled: '执行已取消',
+        holdout: '对照组（不触达）',
+        'risk-value': '风控上限：每客每日权益价值',
+        'risk-messages': '风控上限：每客每周消息数',
       },
       decision: {
         fired: '按时触发',
