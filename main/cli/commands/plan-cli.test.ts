@@ -56,6 +56,31 @@ describe('campaign-desk plan', () => {
     expect(cli(dir.path, 'list').out).toContain('Hello');
   }, 120_000);
 
+  it('approves and rejects a plan waiting for approval (plan approve / plan reject --comment)', async () => {
+    const dir = makeTempDir();
+    onTestFinished(() => dir.remove());
+    const services = await createAppServices({ dataDir: dir.path, version: 't', mode: 'test', clock: new ManualClock(Date.now()) });
+    const list = [1, 2, 3].map((i) => customerSchema.parse({ externalId: `C${i}`, storeId: 'S01', registeredAt: '2024-01-01T00:00:00Z', name: `客户${i}`, phone: `1380000000${i}`, consent: { sms: true } }));
+    await services.database.collections.customers.bulkInsert(list.map(toCustomerDoc));
+    const audience = await services.audiences.save({ name: 'All', rule: { version: 1, root: { kind: 'attribute', field: 'level', cmp: 'gte', value: 0 } } }, Date.now());
+    await services.engine.governance.set({ rules: [{ id: 'big', kind: 'audience-size', threshold: 2 }] }, { type: 'cli', id: 'test' });
+    const plan = await services.engine.plans.create({
+      name: 'Needs approval',
+      audienceId: audience.id,
+      time: { timeZone: 'Asia/Shanghai', effective: {}, execution: { mode: 'periodic', expression: '0 0 10 * * ? * 1' } },
+      actions: [{ id: 'sms', type: 'message', channel: 'sms', via: 'outbox', template: { 'zh-CN': { body: '{{name}}，你好' } } }],
+    }, { type: 'cli', id: 'test' });
+    await services.close();
+
+    expect(cli(dir.path, 'activate', plan.id).out).toMatch(/ {2}Pending approval {2}/);
+    const refused = cli(dir.path, 'reject', plan.id);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('GV_COMMENT_REQUIRED');
+    const approved = cli(dir.path, 'approve', plan.id, '--comment', 'ok for this week', '--json');
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.out)).toMatchObject({ status: 'scheduled', approval: { state: 'approved', comment: 'ok for this week' } });
+  }, 120_000);
+
   it('refuses a bad plan file with what and where, and stores nothing', async () => {
     const dir = makeTempDir();
     onTestFinished(() => dir.remove());

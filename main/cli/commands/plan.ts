@@ -57,13 +57,21 @@ export default defineCommand({
         printPlan(await withServices(options, (s) => s.engine.plans[verb](id, cliActor())), options);
       });
     }
+    // Governance: an approver decides on a plan waiting for approval (audited, with the comment).
+    for (const verb of ['approve', 'reject'] as const) {
+      common(plan.command(`${verb} <id>`).description(verb === 'approve' ? 'Approve a plan waiting for approval: it is scheduled' : 'Reject a plan waiting for approval: back to draft (a comment is required)'))
+        .option('--comment <text>', 'why (kept in the plan and the audit log)', '')
+        .action(async (id: string, options: PlanCliOptions & { comment: string }) => {
+          printPlan(await withServices(options, (s) => s.engine.governance[verb](id, cliActor(), options.comment)), options);
+        });
+    }
     common(plan.command('dry-run <id>').description("What the plan's next occurrence would do")).action(async (id: string, options: PlanCliOptions) => {
       const dry = await withServices(options, (s) => s.engine.dryRun(id));
       if (options.json) {
         console.log(JSON.stringify(dry, null, 2));
         return;
       }
-      console.log(`occurrence ${when(dry.at)}  audience ${dry.audienceSize}  items ${dry.items}`);
+      console.log(`occurrence ${when(dry.at)}  audience ${dry.audienceSize}  items ${dry.items}  control group ${dry.holdout}  rights value ${(dry.rightsValueCents / 100).toFixed(2)} yuan`);
       for (const r of dry.rights) console.log(`rights ${r.actionId}: ${r.name} needed ${r.needed}, remaining ${r.remaining ?? 'unlimited'}${r.enough ? '' : '  NOT ENOUGH'}`);
       for (const m of dry.messages) console.log(`messages ${m.actionId} (${m.channel} via ${m.via}): ${m.sendable} sendable, skipped ${JSON.stringify(m.skippedBy)}`);
       if (dry.quietUntil !== null) console.log(`quiet hours: messages wait until ${when(dry.quietUntil)}`);
