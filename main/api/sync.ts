@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SharesView } from '../sync/chain-shares.ts';
 import { chainTotals, type PlanChainTotals } from '../sync/chain-totals.ts';
 import type { StoreInfo } from '../sync/sync-service.ts';
 import type { SyncStatus } from '../sync/sync-status.ts';
@@ -8,6 +9,7 @@ const none = z.object({}).strict().optional();
 /** What HQ publishes to stores (the rest flows up from stores). */
 const PUBLISHABLE = ['plans', 'audiences', 'rights', 'rightsPackages'] as const;
 const storeId = z.string().trim().min(1).max(64);
+const stockId = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
 
 export const syncMethods = [
   defineQuery('sync/get-status', none, (_input, ctx): SyncStatus => ctx.services.sync.status()),
@@ -38,6 +40,31 @@ export const syncMethods = [
       .strict(),
     (input, ctx): Promise<{ published: number }> => ctx.services.sync.publish(input.collection, input.ids, input.targets),
   ),
+  /** Chain stocks and leases: HQ sees all, a store its own with what it can still grant. */
+  defineQuery('sync/list-shares', none, (_input, ctx): Promise<SharesView> => ctx.services.sync.sharesView()),
+  /** A store leases part of a chain stock (what remains, at least one unit, when less is left). */
+  defineMutation('sync/request-share', z.object({ stockId, units: z.number().int().min(1).max(10_000_000) }).strict(), (input, ctx): Promise<SharesView> =>
+    ctx.services.sync.requestShare(input.stockId, input.units),
+  ),
+  /** A store gives back what it has not granted of a chain stock. */
+  defineMutation('sync/return-shares', z.object({ stockId }).strict(), (input, ctx): Promise<SharesView> => ctx.services.sync.returnShares(input.stockId)),
+  /** HQ: a chain-wide stock of a right or package that stores lease shares of. */
+  defineMutation(
+    'sync/create-chain-stock',
+    z
+      .object({
+        id: stockId,
+        ownerType: z.enum(['right', 'package']),
+        ownerId: z.string().trim().min(1).max(64),
+        total: z.number().int().min(1).max(100_000_000),
+        leaseDays: z.number().int().min(1).max(365),
+      })
+      .strict(),
+    (input, ctx): Promise<SharesView> => ctx.services.sync.createChainStock(input),
+  ),
+  defineMutation('sync/add-chain-units', z.object({ stockId, units: z.number().int().min(1).max(100_000_000) }).strict(), (input, ctx): Promise<SharesView> =>
+    ctx.services.sync.addChainUnits(input.stockId, input.units),
+  ),
   /** Grants and uses per plan and store, from the data synced here (HQ sees every store's). */
   defineQuery('sync/get-chain-totals', none, (_input, ctx): Promise<PlanChainTotals[]> => chainTotals(ctx.services.database.collections)),
 ] as const;
@@ -46,3 +73,5 @@ export type { CollectionSyncStatus, SyncConnection, SyncRefusal, SyncStatus } fr
 export type { SyncIdentity } from '../sync/sync-config.ts';
 export type { PlanChainTotals, StoreTotals } from '../sync/chain-totals.ts';
 export type { StoreInfo } from '../sync/sync-service.ts';
+export type { SharesView } from '../sync/chain-shares.ts';
+export type { ChainStock, Lease } from '../sync/allotment-stock.ts';

@@ -109,7 +109,13 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     onError: (error) => console.error('Engine:', error),
   });
   engineRef.current = engine;
-  const sync = new SyncService({ database, dataDir, clock: options.clock, onStatus: (status) => bus.emit('sync-status', status) });
+  const sync = new SyncService({
+    database,
+    dataDir,
+    clock: options.clock,
+    allotments: { list: () => rights.inventory.list(), addAllotment: (input) => rights.inventory.addAllotment(input), returnAllotment: (id) => rights.inventory.returnAllotment(id) },
+    onStatus: (status) => bus.emit('sync-status', status),
+  });
   if (options.startEngine) {
     // Replication runs beside the engine; failures show on the Sync screen, never stop the app.
     void sync.start().catch((error: unknown) => console.error('Sync:', error));

@@ -12,6 +12,7 @@ import { startHarness, type Harness } from '../../sync-server/test/harness.ts';
 import { waitFor } from '../../sync-server/test/helpers.ts';
 import { SYNC_CONFIG_FILE } from './sync-config.ts';
 import { SyncService } from './sync-service.ts';
+import type { SharesView } from './chain-shares.ts';
 import type { SyncStatus } from './sync-status.ts';
 import { startSyncSite, type SyncSite } from '../testing/sync-site.ts';
 
@@ -165,6 +166,26 @@ describe('HQ and two stores, each app in its own process', () => {
     expect((await status(s2)).collections.every((c) => c.pending === 0)).toBe(true);
     await s1.call({ op: 'syncNow' });
     expect(await planIn(s1, 'hq-plan-2')).toBeNull();
+  });
+
+  it('leases a share of HQ’s chain stock into a local allotment, and gives back what was not granted', async () => {
+    const hqView = await hq.call<SharesView>({ op: 'createChainStock', input: { id: 'CS-autumn', ownerType: 'right', ownerId: 'hq-right', total: 100, leaseDays: 7 } });
+    expect(hqView.stocks.find((s) => s.id === 'CS-autumn')).toMatchObject({ total: 100, remaining: 100 });
+    await expect(hq.call({ op: 'requestShare', stockId: 'CS-autumn', units: 10 })).rejects.toMatchObject({ code: 'SY_FORBIDDEN' });
+    await expect(s2.call({ op: 'createChainStock', input: { id: 'CS-x', ownerType: 'right', ownerId: 'hq-right', total: 1, leaseDays: 1 } })).rejects.toMatchObject({ code: 'SY_HQ_ONLY' });
+
+    const storeView = await s2.call<SharesView>({ op: 'requestShare', stockId: 'CS-autumn', units: 30 });
+    expect(storeView.leases).toHaveLength(1);
+    expect(storeView.leases[0]).toMatchObject({ stockId: 'CS-autumn', storeId: 'S02', units: 30, state: 'active' });
+    expect(storeView.available['CS-autumn']).toBe(30);
+    const local = await s2.call<{ id: string; total: number; source: { type: string; from?: string } }[]>({ op: 'localStocks' });
+    expect(local.find((s) => s.source.type === 'allotment')).toMatchObject({ total: 30, source: { type: 'allotment', from: 'CS-autumn' } });
+    expect((await hq.call<SharesView>({ op: 'shares' })).stocks.find((s) => s.id === 'CS-autumn')).toMatchObject({ total: 100, leased: 30, remaining: 70 });
+
+    const after = await s2.call<SharesView>({ op: 'returnShares', stockId: 'CS-autumn' });
+    expect(after.available['CS-autumn']).toBe(0);
+    expect((await hq.call<SharesView>({ op: 'shares' })).stocks.find((s) => s.id === 'CS-autumn')).toMatchObject({ total: 100, leased: 0, remaining: 100, granted: 0 });
+    expect((await s2.call<SyncStatus>({ op: 'syncNow' })).shares.error).toBeNull();
   });
 
   it('forgets the server on disconnect and keeps the local data', async () => {

@@ -4,6 +4,8 @@ import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
 import type { AppDatabase } from '../db/open-database.ts';
+import type { LocalAllotments } from './allotment-client.ts';
+import { ChainShares, type NewChainStock, type SharesView } from './chain-shares.ts';
 import { replicateCollection } from './replicate-collection.ts';
 import { SyncConfigFile, syncIdentitySchema, type SyncConfig, type SyncIdentity } from './sync-config.ts';
 import { SyncHttpClient, type PublishTargets, type PushRowOut, type SyncCheckpoint } from './sync-http-client.ts';
@@ -24,6 +26,10 @@ export interface SyncServiceOptions {
   reconnectMs?: { min: number; max: number };
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
+  /** The local stocks chain stock shares are recorded in (the rights inventory); none = no shares. */
+  allotments?: LocalAllotments;
+  /** How often a store settles its shares and tops them up (default 60 s). */
+  sharesEveryMs?: number;
 }
 
 export interface SyncSetupInput {
@@ -80,6 +86,9 @@ export class SyncService {
   private connectionError: SerializedError | null = null;
   private lastSyncAt: number | null = null;
   private notifyTimer: NodeJS.Timeout | undefined;
+  private shares: ChainShares | null = null;
+  private sharesTimer: NodeJS.Timeout | undefined;
+  private sharesState: SyncStatus['shares'] = { lastSettledAt: null, error: null };
   private closed = false;
 
   constructor(private readonly options: SyncServiceOptions) {
@@ -104,6 +113,7 @@ export class SyncService {
       identity: this.config?.identity ?? null,
       lastSyncAt: this.lastSyncAt,
       error: this.configError ? serializeError(this.configError) : this.connectionError,
+      shares: { ...this.sharesState },
       collections: SYNC_COLLECTIONS.map((c) => {
         const running = this.running.get(c);
         return running ? { ...running.status, pending: running.pendingIds.size } : emptyStatus(c);
@@ -173,7 +183,53 @@ export class SyncService {
     const config = this.requireConfig();
     if (!config.enabled) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'sync is paused' });
     await this.awaitInSync([...this.running.keys()], timeoutMs);
+    await this.settleShares();
     return this.status();
+  }
+
+  /** Chain stocks and leases (HQ: all; a store: its own, with what it can still grant). */
+  sharesView(): Promise<SharesView> {
+    return this.requireShares().view();
+  }
+
+  /** A store leases part of a chain stock and records it as a local allotment. */
+  async requestShare(stockId: string, units: number): Promise<SharesView> {
+    await this.requireShares().request(stockId, units);
+    return this.sharesView();
+  }
+
+  /** A store gives back what it has not granted of a chain stock. */
+  async returnShares(stockId: string): Promise<SharesView> {
+    await this.requireShares().giveBack(stockId);
+    return this.sharesView();
+  }
+
+  async createChainStock(input: NewChainStock): Promise<SharesView> {
+    await this.requireShares().createStock(input);
+    return this.sharesView();
+  }
+
+  async addChainUnits(stockId: string, units: number): Promise<SharesView> {
+    await this.requireShares().addUnits(stockId, units);
+    return this.sharesView();
+  }
+
+  private requireShares(): ChainShares {
+    const config = this.requireConfig();
+    this.shares ??= new ChainShares(this.clientFor(config), config.identity, this.options.allotments ?? null, () => this.options.clock.now());
+    return this.shares;
+  }
+
+  /** One settle-and-top-up round of a store's shares; failures show in the status, never throw. */
+  private async settleShares(): Promise<void> {
+    if (!this.shares || this.config?.identity.kind !== 'store' || !this.options.allotments) return;
+    try {
+      await this.shares.tick();
+      this.sharesState = { lastSettledAt: this.options.clock.now(), error: null };
+    } catch (error) {
+      this.sharesState = { ...this.sharesState, error: serializeError(asCampaignError(error, this.config.serverUrl)) };
+    }
+    this.notify();
   }
 
   /** Stores registered at HQ (HQ credentials only). */
@@ -255,11 +311,19 @@ export class SyncService {
   private async startReplications(config: SyncConfig): Promise<void> {
     await this.stopReplications();
     this.client = this.clientFor(config);
+    this.shares = new ChainShares(this.client, config.identity, this.options.allotments ?? null, () => this.options.clock.now());
     this.setConnection('connecting', null);
     for (const collection of SYNC_COLLECTIONS) this.running.set(collection, this.replicate(collection, config, this.client));
+    if (config.identity.kind === 'store' && this.options.allotments) {
+      this.sharesTimer = setInterval(() => void this.settleShares(), this.options.sharesEveryMs ?? 60_000);
+      this.sharesTimer.unref();
+    }
   }
 
   private async stopReplications(): Promise<void> {
+    clearInterval(this.sharesTimer);
+    this.sharesTimer = undefined;
+    this.shares = null;
     const running = [...this.running.values()];
     this.running.clear();
     for (const r of running) for (const s of r.subscriptions) s.unsubscribe();

@@ -41,4 +41,6 @@ export interface SyncStatus {
   error: SerializedError | null;
   collections: CollectionSyncStatus[];
   refusals: SyncRefusal[];
+  /** A store's chain stock shares: last settled with the server, and the last round's failure. */
+  shares: { lastSettledAt: number | null; error: SerializedError | null };
 }

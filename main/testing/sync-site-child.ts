@@ -4,6 +4,8 @@
 import { systemClock } from '../app/system-clock.ts';
 import { serializeError } from '../core/errors/campaign-error.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { RightsService } from '../engine/rights/rights-service.ts';
+import type { NewChainStock } from '../sync/chain-shares.ts';
 import type { PublishTargets } from '../sync/sync-http-client.ts';
 import type { SyncCollectionName } from '../sync/sync-scope.ts';
 import { SyncService } from '../sync/sync-service.ts';
@@ -12,7 +14,16 @@ const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: sync-site-child DATA_DIR');
 
 const database = await openDatabase({ dataDir });
-const sync = new SyncService({ database, dataDir, clock: systemClock, retryTime: 200, reconnectMs: { min: 50, max: 200 }, timeoutMs: 5000 });
+const { service: rights } = await RightsService.open({ collections: database.collections, clock: systemClock, zone: () => 'Asia/Shanghai' });
+const sync = new SyncService({
+  database,
+  dataDir,
+  clock: systemClock,
+  retryTime: 200,
+  reconnectMs: { min: 50, max: 200 },
+  timeoutMs: 5000,
+  allotments: { list: () => rights.inventory.list(), addAllotment: (input) => rights.inventory.addAllotment(input), returnAllotment: (id) => rights.inventory.returnAllotment(id) },
+});
 await sync.start();
 
 type Doc = Record<string, unknown>;
@@ -27,6 +38,11 @@ export type SiteCommand =
   | { op: 'insert'; collection: SyncCollectionName; doc: Doc }
   | { op: 'patch'; collection: SyncCollectionName; id: string; patch: Doc }
   | { op: 'get'; collection: SyncCollectionName; id: string }
+  | { op: 'shares' }
+  | { op: 'requestShare'; stockId: string; units: number }
+  | { op: 'returnShares'; stockId: string }
+  | { op: 'createChainStock'; input: NewChainStock }
+  | { op: 'localStocks' }
   | { op: 'close' };
 
 async function run(command: SiteCommand): Promise<unknown> {
@@ -58,8 +74,19 @@ async function run(command: SiteCommand): Promise<unknown> {
       const doc = await database.collections[command.collection].findOne(command.id).exec();
       return doc ? doc.toMutableJSON() : null;
     }
+    case 'shares':
+      return sync.sharesView();
+    case 'requestShare':
+      return sync.requestShare(command.stockId, command.units);
+    case 'returnShares':
+      return sync.returnShares(command.stockId);
+    case 'createChainStock':
+      return sync.createChainStock(command.input);
+    case 'localStocks':
+      return rights.inventory.list();
     case 'close':
       await sync.close();
+      await rights.close();
       await database.close();
       setImmediate(() => process.exit(0));
       return null;

@@ -8,7 +8,7 @@ function collection(overrides: Partial<CollectionSyncStatus>): CollectionSyncSta
 }
 
 function status(overrides: Partial<SyncStatus>): SyncStatus {
-  return { connection: 'online', serverUrl: 'http://s', identity: null, lastSyncAt: null, error: null, collections: [], refusals: [], ...overrides };
+  return { connection: 'online', serverUrl: 'http://s', identity: null, lastSyncAt: null, error: null, collections: [], refusals: [], shares: { lastSettledAt: null, error: null }, ...overrides };
 }
 
 describe('sync display helpers', () => {
