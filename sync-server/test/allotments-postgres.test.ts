@@ -104,4 +104,19 @@ describe('allotments on PostgreSQL, two nodes', () => {
     const stored = (await nodeA.server.documents.list('grants')).filter((g) => ids.includes(g.id as string));
     expect(stored.map((g) => g.state)).toEqual(ids.map(() => 'used'));
   });
+
+  it('merges concurrent first pushes of one grant in different states on two nodes: all end used', async () => {
+    const store = stores[1]!;
+    const ids = Array.from({ length: 20 }, (_, i) => `G-first-${i}`);
+    const variants: [string, number][] = [['reserved', 1], ['granted', 2], ['expired', 3], ['used', 3]];
+    const answers = await Promise.all(
+      ids.flatMap((id) =>
+        variants.map(async ([state, seq], w) => ({ seq, answer: await (w % 2 === 0 ? store.client : onNodeB(store)).push<{ state: string; seq: number }>('grants', [{ newDocumentState: grantWire(id, state, seq) }]) })),
+      ),
+    );
+    // A pusher that lost gets the merge as it stood then: never behind what it pushed.
+    for (const { seq, answer } of answers) for (const doc of answer) expect(doc.seq).toBeGreaterThanOrEqual(seq);
+    const stored = (await nodeA.server.documents.list('grants')).filter((g) => ids.includes(g.id as string));
+    expect(stored.map((g) => g.state)).toEqual(ids.map(() => 'used'));
+  });
 });

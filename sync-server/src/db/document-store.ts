@@ -260,10 +260,30 @@ export class DocumentStore {
         .execute();
       const takenIds = new Set(taken.map((r) => r.id));
       for (const v of inserts) if (!takenIds.has(v.id)) lost.add(v.id);
-      if (lost.size > 0) {
-        const winners = await trx.selectFrom('documents').select('data').where('collection', '=', name).where('id', 'in', [...lost]).execute();
-        for (const w of winners) conflicts.push(JSON.parse(w.data) as Doc);
+    }
+    // The loser of a first-push race meets the winner like any conflict: the collection's rule
+    // decides (a grant merges; most collections answer the winner).
+    const redo: DocumentRow[] = [];
+    if (lost.size > 0) {
+      const winners = await trx.selectFrom('documents').selectAll().where('collection', '=', name).where('id', 'in', [...lost]).execute();
+      for (const w of winners) {
+        const master = JSON.parse(w.data) as Doc;
+        const pushed = accepted.find((a) => a.id === w.id)!.doc;
+        const mine = principal.kind === 'hq' || w.owner === principal.storeId;
+        const decision = mine ? rule({ collection: name, id: w.id, by: principal.kind, master, assumed: null, pushed, publishedToPusherOnly: false }) : { kind: 'keep' as const };
+        if (decision.kind === 'keep') conflicts.push(master);
+        if (decision.kind !== 'write') continue;
+        if (!deepEqual(decision.doc, pushed)) conflicts.push(decision.doc);
+        redo.push({ ...w, deleted: decision.doc._deleted === true ? 1 : 0, data: JSON.stringify(decision.doc), updated_at: now, updated_by: principal.credentialId });
       }
+    }
+    let redoFirst = 0;
+    if (redo.length > 0) {
+      const redoLast = await bumpSequence(trx, name, redo.length);
+      redoFirst = redoLast - redo.length + 1;
+      redo.forEach((r, i) => (r.seq = redoFirst + i));
+      await upsertDocuments(trx, redo);
+      if (this.feed.viaNotify) await sql`select pg_notify(${this.feed.channel}, ${changesNotice(name, redoFirst, redoLast)})`.execute(trx);
     }
     const updates = values.filter((_, i) => accepted[i]!.before !== undefined);
     if (updates.length > 0) await upsertDocuments(trx, updates);
@@ -274,11 +294,10 @@ export class DocumentStore {
     const newTargets = Array.isArray(targets) ? (targets as readonly string[]) : [];
     if (targets !== undefined) await replacePublications(trx, name, written.filter((a) => a.owner === HQ_OWNER).map((a) => a.id), newTargets);
     await replacePublications(trx, name, written.filter((a) => a.before?.owner === HQ_OWNER && a.owner !== HQ_OWNER).map((a) => a.id), []);
-    const kept = await readPublications(
-      trx,
-      name,
-      written.filter((a) => a.owner === HQ_OWNER && !a.publishedAll && targets === undefined).map((a) => a.id),
-    );
+    const kept = await readPublications(trx, name, [
+      ...written.filter((a) => a.owner === HQ_OWNER && !a.publishedAll && targets === undefined).map((a) => a.id),
+      ...redo.filter((r) => r.owner === HQ_OWNER && r.published_all === 0).map((r) => r.id),
+    ]);
 
     if (this.feed.viaNotify) await sql`select pg_notify(${this.feed.channel}, ${changesNotice(name, first, last)})`.execute(trx);
     const changed: ChangedRow[] = values
@@ -291,6 +310,7 @@ export class DocumentStore {
         targets: targets !== undefined && v.owner === HQ_OWNER ? newTargets : (kept.get(v.id) ?? []),
         data: v.data,
       }));
+    for (const r of redo) changed.push({ id: r.id, seq: r.seq, owner: r.owner, publishedAll: r.published_all === 1, targets: kept.get(r.id) ?? [], data: r.data });
     return { conflicts, changed };
   }
 
