@@ -113,4 +113,22 @@ describe('the Sync screen: a store connects, receives HQ’s plan, pauses; an HQ
     await page.getByTestId('sync-refusals').getByText('No store "S03" is registered').first().waitFor(LONG);
     await page.screenshot({ path: artifactPath('sync-hq.png'), animations: 'disabled', fullPage: true });
   });
+
+  it('creates a chain stock of a right at HQ, which stores can lease shares of', async () => {
+    const right = await app.services.rights.catalog.createRight({ name: 'Autumn points', kind: 'points', params: { amount: 100 } }, { type: 'user', id: 'hq' });
+    await page.getByTestId('nav-dashboard').click();
+    await page.getByTestId('nav-sync').click();
+    const panel = page.getByTestId('sync-shares');
+    await field(page, 'new-stock-id').fill('CS-autumn');
+    await panel.getByTestId('new-stock-owner').click();
+    await page.locator('.el-select-dropdown__item', { hasText: 'Autumn points' }).click();
+    await panel.getByTestId('new-stock-create').click();
+    await page.locator('.el-message--success').getByText('Chain stock created').waitFor(LONG);
+    await panel.getByTestId('sync-stocks').getByText('CS-autumn').waitFor(LONG);
+    const lease = await store.client.request<{ lease: { units: number; ownerId: string } }>('POST', '/allotments/CS-autumn/leases', { requestId: 'r1', units: 30 });
+    expect(lease.lease).toMatchObject({ units: 30, ownerId: right.id });
+    await page.getByTestId('sync-hq-refresh').click();
+    await panel.getByRole('button', { name: 'Refresh' }).click();
+    await panel.getByTestId('sync-leases').getByText('S01').waitFor(LONG);
+  });
 });

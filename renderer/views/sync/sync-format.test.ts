@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import type { CollectionSyncStatus, SyncStatus } from '../../../main/api/sync.ts';
 import { connectionTagType, identityText, indicatorState, totalPending, usageRate } from './sync-format.ts';
 
