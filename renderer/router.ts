@@ -14,6 +14,7 @@ import AuditView from './views/audit/AuditView.vue';
 import SyncView from './views/sync/SyncView.vue';
 import TimeExpressionsView from './views/settings/TimeExpressionsView.vue';
 import EngineSettingsView from './views/settings/EngineSettingsView.vue';
+import GovernanceSettingsView from './views/settings/GovernanceSettingsView.vue';
 
 /** The left navigation, in order. */
 export const navItems = [
@@ -54,6 +55,7 @@ routes.push({ path: '/plans/:id/edit', name: 'plan-edit', component: PlanEditor,
 routes.push({ path: '/plans/:id', name: 'plan-detail', component: PlansView, props: true });
 routes.push({ path: '/settings/time', name: 'settings-time', component: TimeExpressionsView });
 routes.push({ path: '/settings/engine', name: 'settings-engine', component: EngineSettingsView });
+routes.push({ path: '/settings/governance', name: 'settings-governance', component: GovernanceSettingsView });
 routes.push({ path: '/:rest(.*)*', redirect: '/' });
 
 // Hash history: works from Electron's app:// protocol and browser mode alike.

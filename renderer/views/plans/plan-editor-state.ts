@@ -63,6 +63,8 @@ export interface EditorState {
   misfire: MisfirePolicy;
   actions: PlanAction[];
   limits: LimitsForm;
+  /** Share of the audience kept as a control group (0–50, one decimal). */
+  holdoutPercent: number;
 }
 
 /** The app's default zone (`createAppServices`), used when the service does not say its zone. */
@@ -179,6 +181,7 @@ export function stateFromTemplate(type: Pick<MarketingType, 'pluginId' | 'id'>, 
     misfire: template.misfire ?? 'fire-once',
     actions: clone(template.actions) as PlanAction[],
     limits: limitsFormOf((template.limits ?? {}) as PlanLimits),
+    holdoutPercent: 0,
   };
 }
 
@@ -198,6 +201,7 @@ export function stateFromPlan(plan: Plan, audience: Pick<AudienceDoc, 'id' | 'na
     misfire: plan.misfire,
     actions: clone(plan.actions),
     limits: limitsFormOf(plan.limits),
+    holdoutPercent: plan.holdoutPercent ?? 0,
   };
 }
 
@@ -285,6 +289,8 @@ export function toPlanInput(state: EditorState, audienceId: string): PlanInput {
     actions: cleanActions(state.actions),
     limits: limitsOfForm(state.limits),
     config: clone(state.config),
+    // Left out at 0: the service's default (an edit back to 0 clears it).
+    ...(state.holdoutPercent > 0 ? { holdoutPercent: state.holdoutPercent } : {}),
   };
 }
 
@@ -319,6 +325,7 @@ export function stepOfError(code: string, params: Record<string, unknown> = {}):
   if (code.startsWith('TP_') || code === 'EN_CHANNEL_UNKNOWN' || code.startsWith('RT_')) return 'actions';
   if (code.startsWith('AU_') || code === 'EN_AUDIENCE_UNAVAILABLE') return 'audience';
   if (code.startsWith('PL_')) return 'type';
+  if (code === 'GV_HOLDOUT_INVALID') return 'limits';
   return 'review';
 }
 
@@ -336,5 +343,6 @@ export function blankState(zone: string): EditorState {
     misfire: 'fire-once',
     actions: [],
     limits: limitsFormOf({}),
+    holdoutPercent: 0,
   };
 }

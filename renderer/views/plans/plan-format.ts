@@ -12,10 +12,10 @@ const ALLOWED: Record<PlanCommand, readonly PlanStatus[]> = {
   activate: ['draft'],
   pause: ['scheduled', 'active'],
   resume: ['paused'],
-  cancel: ['draft', 'scheduled', 'active', 'paused'],
-  duplicate: ['draft', 'scheduled', 'active', 'paused', 'completed', 'cancelled'],
+  cancel: ['draft', 'pending-approval', 'scheduled', 'active', 'paused'],
+  duplicate: ['draft', 'pending-approval', 'scheduled', 'active', 'paused', 'completed', 'cancelled'],
   runNow: ['scheduled', 'active', 'paused', 'completed'],
-  edit: ['draft', 'scheduled', 'active', 'paused'],
+  edit: ['draft', 'pending-approval', 'scheduled', 'active', 'paused'],
 };
 
 export const PLAN_COMMANDS: readonly PlanCommand[] = ['activate', 'pause', 'resume', 'runNow', 'duplicate', 'cancel'];
@@ -36,6 +36,7 @@ export function statusTagType(status: PlanStatus): 'primary' | 'success' | 'warn
     case 'active':
       return 'success';
     case 'paused':
+    case 'pending-approval':
       return 'warning';
     case 'cancelled':
       return 'danger';

@@ -37,6 +37,8 @@ export interface PlanInput {
   actions: PlanAction[];
   limits: PlanLimits;
   config: Record<string, unknown>;
+  /** Share of the audience kept as a control group (0–50, one decimal). */
+  holdoutPercent?: number;
 }
 
 /** A JSON-schema form of a marketing type's or a plugin's settings (a flat object). */
