@@ -1,5 +1,5 @@
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { CampaignError } from '../core/errors/campaign-error.ts';
 
@@ -60,6 +60,7 @@ export class SyncConfigFile {
   }
 
   write(config: SyncConfig): void {
+    mkdirSync(dirname(this.file), { recursive: true });
     const temp = `${this.file}.tmp`;
     writeFileSync(temp, `${JSON.stringify(syncConfigSchema.parse(config), null, 2)}\n`, { mode: 0o600 });
     chmodSync(temp, 0o600);

@@ -127,22 +127,8 @@ export class SyncService {
    * Nothing is saved when the server cannot be reached or refuses the credential.
    */
   async configure(input: SyncSetupInput): Promise<SyncStatus> {
-    const serverUrl = input.serverUrl.trim().replace(/\/+$/, '');
-    let url: URL;
-    try {
-      url = new URL(serverUrl);
-    } catch {
-      throw new CampaignError('SY_BAD_CONFIG', { path: 'serverUrl', reason: `"${serverUrl}" is not a URL (e.g. https://sync.example.com)` });
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new CampaignError('SY_BAD_CONFIG', { path: 'serverUrl', reason: `"${serverUrl}" must start with https:// (or http:// on a trusted network)` });
-    }
-    const client = new SyncHttpClient({ baseUrl: serverUrl, token: input.token.trim(), timeoutMs: this.options.timeoutMs });
-    const answer = await client.request<{ principal?: unknown }>('GET', '/whoami');
-    const identity = syncIdentitySchema.safeParse(answer.principal);
-    if (!identity.success) throw new CampaignError('SY_BAD_RESPONSE', { url: serverUrl, reason: '/whoami did not name a store or HQ user' });
+    const config = await checkCredential(input, this.options.timeoutMs);
     await this.stopReplications();
-    const config: SyncConfig = { serverUrl, token: input.token.trim(), identity: identity.data, enabled: true };
     this.file.write(config);
     this.config = config;
     this.configError = null;
@@ -460,6 +446,29 @@ export class SyncService {
       this.options.onStatus?.(this.status());
     }, 100);
   }
+}
+
+/**
+ * Asks the server who a credential is (`/whoami`) and answers the setup to save (enabled).
+ * Throws SY_BAD_CONFIG for an unusable URL, or the server's refusal (SY_UNAUTHORIZED, ...).
+ */
+export async function checkCredential(input: SyncSetupInput, timeoutMs?: number): Promise<SyncConfig> {
+  const serverUrl = input.serverUrl.trim().replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new CampaignError('SY_BAD_CONFIG', { path: 'serverUrl', reason: `"${serverUrl}" is not a URL (e.g. https://sync.example.com)` });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CampaignError('SY_BAD_CONFIG', { path: 'serverUrl', reason: `"${serverUrl}" must start with https:// (or http:// on a trusted network)` });
+  }
+  const token = input.token.trim();
+  const client = new SyncHttpClient({ baseUrl: serverUrl, token, timeoutMs });
+  const answer = await client.request<{ principal?: unknown }>('GET', '/whoami');
+  const identity = syncIdentitySchema.safeParse(answer.principal);
+  if (!identity.success) throw new CampaignError('SY_BAD_RESPONSE', { url: serverUrl, reason: '/whoami did not name a store or HQ user' });
+  return { serverUrl, token, identity: identity.data, enabled: true };
 }
 
 /**
