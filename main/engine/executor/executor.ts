@@ -235,6 +235,11 @@ export class Executor {
     const worker = async () => {
       for (;;) {
         if (signal.aborted || stalled) return;
+        // The plan was sent for approval while this run went on (an edit): stop before the next chunk.
+        if (await this.holdForApproval(run)) {
+          stalled = true;
+          return;
+        }
         // Chunks are taken in order: look from the last one taken (an index range, not a scan of the run).
         const pending = await runs.pendingTasks(run.id, cursor, 1 + inFlight.size);
         const fresh = pending.find((t) => !inFlight.has(t.id));
