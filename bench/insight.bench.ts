@@ -19,6 +19,7 @@ import type { MessageDoc } from '../main/db/schemas/messages.ts';
 import type { Task } from '../main/core/plans/run.ts';
 import { grantDoc, messageDoc, orderDoc, planDoc, runDoc, taskDoc } from '../main/engine/insight/insight-fixtures.ts';
 import { InsightService } from '../main/engine/insight/insight-service.ts';
+import { traceInsightSql } from '../main/engine/insight/sql-plan-facts.ts';
 import { loadPlanDataNaive, naivePlanFacts } from '../main/engine/insight/naive-plan-facts.ts';
 import { printTable } from './table.ts';
 
@@ -120,7 +121,9 @@ export default async function run(): Promise<void> {
       }
       return { result, ms: median(times), first: times[0] ?? NaN };
     };
+    if (process.argv.includes('--trace')) traceInsightSql((sql, ms) => ms > 20 && console.log(`${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 110)}`));
     const w7 = timed(7);
+    traceInsightSql(null);
     const w60 = timed(60);
 
     t0 = performance.now();

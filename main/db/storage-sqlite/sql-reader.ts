@@ -60,6 +60,8 @@ export const KEY_END = '\u{10ffff}';
 const prepared = new WeakSet<Database.Database>();
 function addFunctions(db: Database.Database): void {
   if (prepared.has(db)) return;
+  // Aggregations keep their TEMP tables in memory (set before any exists: changing it drops them).
+  db.pragma('temp_store = MEMORY');
   db.function('cd_key_prefix', { deterministic: true }, (value: unknown) => keyPrefix(String(value)));
   db.function('cd_iso', { deterministic: true }, (ms: unknown) => new Date(Number(ms)).toISOString());
   prepared.add(db);

@@ -22,27 +22,29 @@ const MESSAGE_FIELDS = ['planId', 'runId', 'channel', 'state'];
 const ORDER_FIELDS = ['customerId', 'at', 'amount', 'storeId', 'eventId', 'type'];
 const IS_ORDER = `data->>'type' = 'order'`;
 
+/** Every grant of a customer over time, with its plan and run (the touches of other plans). */
+const TOUCH_FIELDS = ['customerId', 'grantedAt', 'planKey', 'runId'];
+
 function ensureIndexes(reader: SqlReader, grants: string, messages: string, events: string): void {
   reader.ensureIndex(grants, 'insight', GRANT_FIELDS.map((f) => `data->>'${f}'`));
+  reader.ensureIndex(grants, 'touches', TOUCH_FIELDS.map((f) => `data->>'${f}'`));
   reader.ensureIndex(messages, 'insight', MESSAGE_FIELDS.map((f) => `data->>'${f}'`));
   reader.ensureIndex(events, 'orders', ORDER_FIELDS.map((f) => `data->>'${f}'`), IS_ORDER);
 }
 
-/** `keyPrefix(c)` in SQL: printable ASCII ids (the usual case) need no encoding, others call the function. */
-const keyPrefixOf = (c: string) => `CASE WHEN ${c} GLOB '*[^!-~]*' OR ${c} = '' THEN cd_key_prefix(${c}) ELSE '0' || ${c} || char(3) END`;
 
 /** An ISO 8601 UTC instant with milliseconds (events' `at`) as epoch ms, in SQL. */
 const msOf = (iso: string) => `(unixepoch(substr(${iso}, 1, 19)) * 1000 + CAST(substr(${iso}, 21, 3) AS INTEGER))`;
 
 const TEMP_TABLES = [
   'CREATE TEMP TABLE IF NOT EXISTS cd_in_grants (c TEXT, r TEXT, rid TEXT, rv INTEGER, ga INTEGER, ua INTEGER)',
-  'CREATE TEMP TABLE IF NOT EXISTS cd_in_customers (c TEXT PRIMARY KEY, kp TEXT, t0 INTEGER, t1 INTEGER)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_customers (c TEXT PRIMARY KEY, t0 INTEGER, t1 INTEGER)',
   'CREATE TEMP TABLE IF NOT EXISTS cd_in_touches (c TEXT, p TEXT, r TEXT, t INTEGER)',
   'CREATE INDEX IF NOT EXISTS temp.cd_in_touches_ct ON cd_in_touches (c, t)',
-  'CREATE TEMP TABLE IF NOT EXISTS cd_in_orders (id TEXT PRIMARY KEY, c TEXT, at INTEGER, amount INTEGER, s TEXT)',
-  'CREATE INDEX IF NOT EXISTS temp.cd_in_orders_ca ON cd_in_orders (c, at)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_orders (c TEXT, at INTEGER, amount INTEGER, s TEXT)',
+  'CREATE INDEX IF NOT EXISTS temp.cd_in_orders_ca ON cd_in_orders (c, at, amount)',
   'CREATE TEMP TABLE IF NOT EXISTS cd_in_attributed (r TEXT, c TEXT, at INTEGER, amount INTEGER, s TEXT)',
-  'CREATE TEMP TABLE IF NOT EXISTS cd_in_control (r TEXT, c TEXT, kp TEXT, at INTEGER)',
+  'CREATE TEMP TABLE IF NOT EXISTS cd_in_control (r TEXT, c TEXT, at INTEGER)',
 ];
 
 /**
@@ -50,8 +52,9 @@ const TEMP_TABLES = [
  * (joins, last-touch choice, grouping) stays in SQLite and only aggregates come back.
  *
  * 1. The plan's grants from the covering `insight` index of grants into a TEMP table.
- * 2. Every plan's grants of those customers: index `[customerId, state]` (k0), one range per
- *    customer, one touch per customer, plan and run (first grant time).
+ * 2. Every other plan's grants of those customers: the covering `touches` index of grants
+ *    (customer, time, plan, run), one range per customer around the plan's own grants; one
+ *    touch per customer, plan and run (first grant time).
  * 3. Their orders: the partial covering `orders` index of events (orders by customer
  *    and time), one range per customer from the first touch to the last touch + window: only
  *    orders that can count are read, and no document is parsed.
@@ -62,7 +65,27 @@ const TEMP_TABLES = [
  *    start; treatment members are the plan's touches of those runs.
  * Uses this connection's TEMP tables; synchronous, so no other statement interleaves.
  */
-export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: number): PlanFacts {
+let trace: ((sql: string, ms: number) => void) | null = null;
+
+/** Reports each statement's time (benchmarks, profiling); null stops it. */
+export function traceInsightSql(fn: ((sql: string, ms: number) => void) | null): void {
+  trace = fn;
+}
+
+function traced(reader: SqlReader): SqlReader {
+  const report = trace;
+  if (!report) return reader;
+  const timed = <T>(sql: string, fn: () => T): T => {
+    const start = performance.now();
+    const out = fn();
+    report(sql, performance.now() - start);
+    return out;
+  };
+  return { ...reader, rows: (sql, ...p) => timed(sql, () => reader.rows(sql, ...p)), run: (sql, ...p) => timed(sql, () => reader.run(sql, ...p)) };
+}
+
+export function readPlanFactsSql(source: SqlReader, planId: string, windowMs: number): PlanFacts {
+  const reader = traced(source);
   const plans = reader.table('plans', planSchema.version);
   const runsTable = reader.table('planRuns', planRunSchema.version);
   const tasks = reader.table('tasks', taskSchema.version);
@@ -75,6 +98,7 @@ export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: nu
   const plan: PlanHead = { id: head[0], name: head[1], storeId: head[2] };
   ensureIndexes(reader, grants, messages, events);
   const ordersIndex = reader.indexName(events, 'orders');
+  const touchesIndex = reader.indexName(grants, 'touches');
   for (const sql of TEMP_TABLES) reader.run(sql);
   for (const t of ['cd_in_grants', 'cd_in_customers', 'cd_in_touches', 'cd_in_orders', 'cd_in_attributed', 'cd_in_control']) reader.run(`DELETE FROM temp.${t}`);
 
@@ -109,27 +133,25 @@ export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: nu
   });
 
   // 2. Touches: the plan's own, and other plans' of the same customers around them.
-  reader.run(`INSERT INTO cd_in_customers SELECT c, ${keyPrefixOf('c')}, min(ga), max(ga) FROM cd_in_grants WHERE ga IS NOT NULL GROUP BY c`);
+  reader.run(`INSERT INTO cd_in_customers SELECT c, min(ga), max(ga) FROM cd_in_grants WHERE ga IS NOT NULL GROUP BY c`);
   reader.run(`INSERT INTO cd_in_touches SELECT c, ?, coalesce(r, ''), min(ga) FROM cd_in_grants WHERE ga IS NOT NULL GROUP BY c, r`, planId);
   reader.run(
     `INSERT INTO cd_in_touches
-     SELECT pc.c, g.data->>'planId', coalesce(g.data->>'runId', ''), min(g.data->>'grantedAt')
-     FROM cd_in_customers AS pc CROSS JOIN ${reader.keyed(grants, 0, 'g')}
-     WHERE g.k0 >= pc.kp AND g.k0 < pc.kp || ? AND g.deleted = 0 AND NOT (g.k1 >= ? AND g.k1 < ?)
-       AND g.data->>'planId' IS NOT NULL AND (g.data->>'grantedAt') BETWEEN pc.t0 - ? AND pc.t1 + ?
+     SELECT pc.c, g.data->>'planKey', coalesce(g.data->>'runId', ''), min(g.data->>'grantedAt')
+     FROM cd_in_customers AS pc CROSS JOIN ${grants} AS g INDEXED BY ${touchesIndex}
+     WHERE g.data->>'customerId' = +pc.c AND g.data->>'grantedAt' BETWEEN +(pc.t0 - ?) AND +(pc.t1 + ?)
+       AND g.data->>'planKey' NOT IN (?, '') AND g.deleted = 0
      GROUP BY 1, 2, 3`,
-    KEY_END,
-    planLo,
-    planHi,
     windowMs,
     windowMs,
+    planId,
   );
 
   // 3. Orders of those customers that can fall in a window.
   reader.run(
-    `INSERT OR IGNORE INTO cd_in_orders
-     SELECT id, c, ${msOf('a')}, amount, s FROM (
-       SELECT e.data->>'eventId' AS id, pc.c AS c, e.data->>'at' AS a, coalesce(e.data->>'amount', 0) AS amount, e.data->>'storeId' AS s
+    `INSERT INTO cd_in_orders
+     SELECT c, ${msOf('a')}, amount, s FROM (
+       SELECT pc.c AS c, e.data->>'at' AS a, coalesce(e.data->>'amount', 0) AS amount, e.data->>'storeId' AS s
        FROM cd_in_customers AS pc CROSS JOIN ${events} AS e INDEXED BY ${ordersIndex}
        WHERE e.data->>'customerId' = +pc.c AND e.data->>'at' >= cd_iso(pc.t0) AND e.data->>'at' < cd_iso(pc.t1 + ?) AND ${IS_ORDER.replace('data', 'e.data')} AND e.deleted = 0)`,
     windowMs,
@@ -168,7 +190,7 @@ export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: nu
         if (item.s === 'skipped' && item.r === HOLDOUT_REASON && customerIds[i] !== undefined) members.push(customerIds[i]);
       });
     }
-    reader.run(`INSERT INTO cd_in_control SELECT ?, c, ${keyPrefixOf('c')}, ? FROM (SELECT value AS c FROM json_each(?))`, run.id, at, JSON.stringify(members));
+    reader.run(`INSERT INTO cd_in_control SELECT ?, c, ? FROM (SELECT value AS c FROM json_each(?))`, run.id, at, JSON.stringify(members));
     const control = outcome(
       reader.rows<[number, number, number]>(
         `SELECT count(*), sum(n > 0), sum(rev) FROM (
@@ -183,7 +205,7 @@ export function readPlanFactsSql(reader: SqlReader, planId: string, windowMs: nu
     const treatment = outcome(
       reader.rows<[number, number, number]>(
         `SELECT count(*), sum(n > 0), sum(rev) FROM (
-           SELECT count(o.id) AS n, coalesce(sum(o.amount), 0) AS rev
+           SELECT count(o.at) AS n, coalesce(sum(o.amount), 0) AS rev
            FROM cd_in_touches AS t LEFT JOIN cd_in_orders AS o ON o.c = t.c AND o.at >= t.t AND o.at < t.t + ?
            WHERE t.p = ? AND t.r = ? GROUP BY t.rowid)`,
         windowMs,
