@@ -2,28 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { appRoot } from '../../app/paths.ts';
 import { SyncHttpClient } from '../../sync/sync-http-client.ts';
+import { runCli } from '../../testing/run-cli.ts';
 import { makeTempDir } from '../../testing/temp-dir.ts';
 import { createSyncServer } from '../../../sync-server/src/index.ts';
 import { planDoc } from '../../../sync-server/test/fixtures.ts';
-import { main } from '../index.ts';
 
 const bin = join(appRoot, 'bin/campaign-desk.mjs');
 const env = { ...process.env, LANG: 'en_US.UTF-8', CAMPAIGN_DESK_LANG: '', DATABASE_URL: '', CAMPAIGN_DESK_ADMIN_TOKEN: '' };
 
-/** Runs `campaign-desk server ...` in this process (starting the CLI costs seconds per process). */
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (out += `${parts.join(' ')}\n`));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await main(['node', 'campaign-desk', 'server', ...args]);
-    return { code, out, err };
-  } finally {
-    log.mockRestore();
-    write.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli('server', ...args);
 
 /** Starts `campaign-desk server` and answers the process and the URL it printed. */
 function startServer(database: string): Promise<{ child: ChildProcess; url: string }> {

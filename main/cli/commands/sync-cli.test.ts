@@ -1,23 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli } from '../../testing/run-cli.ts';
 import { makeTempDir } from '../../testing/temp-dir.ts';
 import { startHarness, type Harness } from '../../../sync-server/test/harness.ts';
-import { main } from '../index.ts';
 
-/** Runs `campaign-desk sync ...` in this process. */
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (out += `${parts.join(' ')}\n`));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await main(['node', 'campaign-desk', 'sync', ...args]);
-    return { code, out, err };
-  } finally {
-    log.mockRestore();
-    write.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCli('sync', ...args);
 
 describe('campaign-desk sync', () => {
   const dir = makeTempDir();
