@@ -5,8 +5,15 @@ import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { countMembers, explainAudience, streamMemberIds } from '../../engine/audience/evaluate-audience.ts';
 import type { AudienceOptions } from '../../engine/audience/audience-data.ts';
 import { defineCommand } from '../command-module.ts';
+import { cliLocale } from '../locale.ts';
 import { readJsonFile } from '../read-json-file.ts';
 import { withDatabase } from '../with-database.ts';
+
+/** `explain`'s labels in both languages (CAMPAIGN_DESK_LANG or LANG decides). */
+const LABELS = {
+  en: { customers: 'customers', alone: 'alone', remaining: 'remaining' },
+  'zh-CN': { customers: '顾客', alone: '单独满足', remaining: '累计剩余' },
+} as const;
 
 interface AudienceCliOptions {
   dataDir?: string;
@@ -48,8 +55,9 @@ export default defineCommand({
       const result = await withDatabase(options.dataDir, (db) => explainAudience(rule, db.collections, evalOptions(options)));
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else {
-        console.log(`customers: ${result.total}`);
-        for (const step of result.steps) console.log(`${step.path}  ${'op' in step.node ? step.node.op : step.node.kind}  alone ${step.alone}  remaining ${step.remaining}`);
+        const l = LABELS[cliLocale()];
+        console.log(`${l.customers}: ${result.total}`);
+        for (const step of result.steps) console.log(`${step.path}  ${'op' in step.node ? step.node.op : step.node.kind}  ${l.alone} ${step.alone}  ${l.remaining} ${step.remaining}`);
       }
     });
     withCommonOptions(audience.command('export <rule>').description('Member ids, one per line (or a JSON array)')).action(async (file: string, options: AudienceCliOptions) => {

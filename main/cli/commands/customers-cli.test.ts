@@ -9,7 +9,11 @@ const dir = makeTempDir();
 afterAll(() => dir.remove());
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(appRoot, 'bin/campaign-desk.mjs'), ...args, '--data-dir', dir.path], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } });
+  return cliIn('en_US.UTF-8', ...args);
+}
+
+function cliIn(lang: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [join(appRoot, 'bin/campaign-desk.mjs'), ...args, '--data-dir', dir.path], { encoding: 'utf8', env: { ...process.env, LANG: lang, CAMPAIGN_DESK_LANG: '' } });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
@@ -30,6 +34,8 @@ describe('campaign-desk import, audience and demo', { timeout: 180_000 }, () => 
     expect(counted.code).toBe(0);
     expect(JSON.parse(counted.out)).toEqual({ count: 1 });
     expect(cli('audience', 'export', rule).out.trim()).toBe('A1');
+    expect(cli('audience', 'explain', rule).out).toMatch(/^customers: 2\nroot {2}attribute {2}alone 1 {2}remaining 1/);
+    expect(cliIn('zh_CN.UTF-8', 'audience', 'explain', rule).out).toMatch(/^顾客: 2\nroot {2}attribute {2}单独满足 1 {2}累计剩余 1/);
   });
 
   it('refuses a bad rule with its path and exit code 2', () => {
