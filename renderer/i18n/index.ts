@@ -3,6 +3,8 @@ import { catalog } from '../../main/core/i18n/catalog.ts';
 import type { MessageTree } from '../../main/core/i18n/format.ts';
 import { audienceUiMessages } from './audience-messages.ts';
 import { auditUiMessages } from './audit-messages.ts';
+import { insightUiMessages } from './insight-messages.ts';
+import { governanceUiMessages } from './governance-messages.ts';
 import { periodUiMessages } from './period-messages.ts';
 import { plansUiMessages } from './plans-messages.ts';
 import { pluginsUiMessages } from './plugins-messages.ts';
@@ -12,7 +14,7 @@ import { syncUiMessages } from './sync-messages.ts';
 import { uiMessages } from './ui-messages.ts';
 
 /** The renderer's own message modules, merged over the shared catalog. Add new ones here. */
-const uiModules = [uiMessages, audienceUiMessages, rightsUiMessages, periodUiMessages, runsUiMessages, plansUiMessages, pluginsUiMessages, auditUiMessages, syncUiMessages];
+const uiModules = [uiMessages, audienceUiMessages, rightsUiMessages, periodUiMessages, runsUiMessages, plansUiMessages, pluginsUiMessages, auditUiMessages, syncUiMessages, governanceUiMessages, insightUiMessages];
 
 export type UiLocale = 'zh-CN' | 'en';
 const STORAGE_KEY = 'campaign-desk.locale';
