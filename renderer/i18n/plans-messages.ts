@@ -9,6 +9,7 @@ import { defineMessages } from '../../main/core/i18n/define-messages.ts';
 export const plansUiMessages = defineMessages({
   en: {
     plansUi: {
+      hqPlan: 'Published by HQ. At this store only quiet hours, rate and time zone can be changed, and only when HQ published the plan to this store alone; other changes are undone at the next sync.',
       new: 'New plan',
       newTitle: 'New plan',
       editTitle: 'Edit plan “{plan}”',
@@ -264,6 +265,7 @@ export const plansUiMessages = defineMessages({
   },
   'zh-CN': {
     plansUi: {
+      hqPlan: '由总部下发。本店只能调整免打扰时段、速率和时区，且仅当总部只向本店下发时有效；其他修改会在下次同步时撤销。',
       new: '新建计划',
       newTitle: '新建计划',
       editTitle: '编辑计划“{plan}”',
