@@ -35,6 +35,8 @@ export interface ReplicateCollectionOptions<T> {
    * wrapped and flattened to plain JSON, without the error's params).
    */
   onHandlerError?: (error: unknown) => void;
+  /** Called after each pull or push the server answered (the connection works again). */
+  onHandlerSuccess?: () => void;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -83,7 +85,9 @@ export function replicateCollection<T>(collection: RxCollection<T>, options: Rep
   const reported = <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await handler(...args);
+        const result = await handler(...args);
+        options.onHandlerSuccess?.();
+        return result;
       } catch (error) {
         options.onHandlerError?.(error);
         throw error;

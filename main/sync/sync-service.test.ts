@@ -8,6 +8,7 @@ import { openDatabase, type AppDatabase } from '../db/open-database.ts';
 import type { PlanDoc } from '../db/schemas/plans.ts';
 import { makeTempDir } from '../testing/temp-dir.ts';
 import { planDoc, rightDoc } from '../../sync-server/test/fixtures.ts';
+import { createSyncServer } from '../../sync-server/src/index.ts';
 import { startHarness, type Harness } from '../../sync-server/test/harness.ts';
 import { waitFor } from '../../sync-server/test/helpers.ts';
 import { SYNC_CONFIG_FILE } from './sync-config.ts';
@@ -186,6 +187,22 @@ describe('HQ and two stores, each app in its own process', () => {
     expect(after.available['CS-autumn']).toBe(0);
     expect((await hq.call<SharesView>({ op: 'shares' })).stocks.find((s) => s.id === 'CS-autumn')).toMatchObject({ total: 100, leased: 0, remaining: 100, granted: 0 });
     expect((await s2.call<SyncStatus>({ op: 'syncNow' })).shares.error).toBeNull();
+  });
+
+  it('goes offline when the server stops, keeps working, and catches up when it is back', async () => {
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    await waitFor(async () => (await status(s2)).connection === 'offline', 10_000, 'the store to see it offline');
+    expect((await status(s2)).error?.code).toBe('SY_NETWORK');
+    await insertPlan(s2, plan('while-down', ''));
+    const again = await createSyncServer({ database: `sqlite:${serverDir.path}/sync.sqlite`, rateLimit: false });
+    await again.listen({ port });
+    server = { ...server, server: again, close: () => again.close() };
+    await waitFor(async () => {
+      const now = await status(s2);
+      return now.connection === 'online' && now.collections.every((c) => c.lastError === null && c.pending === 0);
+    }, 15_000, 'the store to be back online with nothing left to send');
+    await waitFor(async () => (await planIn(hq, 'while-down'))?.storeId === 'S02', 10_000, 'HQ to get what was done while the server was down');
   });
 
   it('forgets the server on disconnect and keeps the local data', async () => {

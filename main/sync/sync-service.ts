@@ -340,6 +340,11 @@ export class SyncService {
       },
       onStreamError: (error) => this.recordError(status, error),
       onHandlerError: (error) => this.recordError(status, asCampaignError(error, config.serverUrl)),
+      onHandlerSuccess: () => {
+        if (status.lastError === null && this.connection === 'online') return;
+        status.lastError = null;
+        this.setConnection('online', null);
+      },
     });
     const subscriptions: Subscription[] = [
       replication.received$.subscribe(() => {
