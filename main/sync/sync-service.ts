@@ -3,6 +3,7 @@ import type { RxReplicationState } from 'rxdb/plugins/replication';
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
+import type { ErrorCode } from '../core/errors/codes.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
 import { ChainShares, type NewChainStock, type SharesView } from './chain-shares.ts';
@@ -43,7 +44,7 @@ export interface StoreInfo {
 }
 
 /** Codes with which the server refuses one document of a push (the rest can still go). */
-const DOCUMENT_REFUSALS = new Set<string>(['SY_FOREIGN_STORE', 'SY_READ_ONLY_DOCUMENT', 'SY_INVALID_DOCUMENT', 'SY_APPEND_ONLY', 'SY_LOCKED_FIELD']);
+const DOCUMENT_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SY_FOREIGN_STORE', 'SY_READ_ONLY_DOCUMENT', 'SY_INVALID_DOCUMENT', 'SY_APPEND_ONLY']);
 const MAX_REFUSALS = 50;
 
 interface Running {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { defaultDataDir } from '../../app/paths.ts';
 import { defineCommand } from '../command-module.ts';
+import { untilSignal } from '../until-signal.ts';
 
 interface ServerOptions {
   port?: string;
@@ -50,20 +51,7 @@ async function serve(options: ServerOptions): Promise<number> {
     console.log('No HQ admin yet: run `campaign-desk server init` (prints the first admin token once), or start with CAMPAIGN_DESK_ADMIN_TOKEN set.');
   }
   console.log('Press Ctrl-C to stop.');
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      console.log(`\n${signal} received, shutting down...`);
-      server.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(error);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  return untilSignal(() => server.close());
 }
 
 async function init(options: ServerOptions): Promise<void> {

@@ -9,6 +9,7 @@ import { appRoot, defaultDataDir, electronDistDir } from '../../app/paths.ts';
 import { startBrowserMode } from '../../app/start-browser-mode.ts';
 import { appVersion } from '../index.ts';
 import { defineCommand } from '../command-module.ts';
+import { untilSignal } from '../until-signal.ts';
 
 interface StartOptions {
   web?: boolean;
@@ -41,20 +42,7 @@ async function startWeb(options: StartOptions): Promise<number> {
   console.log(`Campaign Desk is running at ${app.server.url}`);
   console.log(`Data directory: ${app.services.info.dataDir}`);
   console.log('Press Ctrl-C to stop.');
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      console.log(`\n${signal} received, shutting down...`);
-      app.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          console.error(error);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  return untilSignal(() => app.stop());
 }
 
 export default defineCommand({
