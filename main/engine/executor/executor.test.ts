@@ -4,6 +4,7 @@ import type { PlanInput } from '../../core/plans/plan.ts';
 import { WebhookChannel } from '../channels/webhook-channel.ts';
 import { customers, openEngineTest, staff, T0, ZONE, type EngineTest } from './test-engine.ts';
 import { startTestGateway } from './test-gateway.ts';
+import { legacyMessageIdFor, messageIdFor } from './chunk-processor.ts';
 
 const HOUR = 3_600_000;
 
@@ -55,6 +56,35 @@ describe('Executor', () => {
     await t.executor.drain();
     expect(await t.database.collections.grants.count().exec()).toBe(1200);
     expect(outboxLines(t.dataDir)).toHaveLength(1080);
+  });
+
+  it('keeps run messages together by id, and never sends again a message stored under the id of earlier versions', async () => {
+    const t = await setup({ settings: { chunkSize: 50 } });
+    await t.addCustomers(customers(100));
+    const audience = await t.everyone();
+    const runId = await t.fire(plan(audience.id, [notice()]));
+    const run = await t.runs.get(runId);
+    // Sent by an earlier version (ids were a hash of the whole key) before a crash: its chunk was never saved.
+    const legacy = ['c000003', 'c000077'].map((customerId) => legacyMessageIdFor(run.planId, run.occurrence, customerId, 'notice'));
+    await t.database.collections.messages.bulkInsert(
+      legacy.map((id, i) => ({
+        id, customerId: i === 0 ? 'c000003' : 'c000077', storeId: 'S1', planId: run.planId, runId, channel: 'sms', templateId: 'notice', locale: 'zh-CN', subject: '',
+        body: 'sent before the upgrade', state: 'sent' as const, attempts: 1, nextAttemptAt: 9_999_999_999_999, sentAt: T0, providerMessageId: 'outbox', createdAt: T0, updatedAt: T0,
+      })),
+    );
+    await t.executor.drain();
+
+    expect((await t.runs.get(runId)).counts).toMatchObject({ done: 100, sent: 100, failed: 0 });
+    expect(outboxLines(t.dataDir)).toHaveLength(98);
+    const ids = (await t.database.collections.messages.find().exec()).map((m) => m.id);
+    expect(ids).toHaveLength(100);
+    expect(ids).toEqual(expect.arrayContaining(legacy));
+    const id = messageIdFor(run.planId, run.occurrence, 'c000001', 'notice');
+    expect(ids).toContain(id);
+    expect(id).toMatch(/^M[0-9a-f]{20}\.c000001\.notice$/);
+    // A customer or action id that is long or unusual is hashed; no two keys share an id.
+    expect(messageIdFor('p', 'o', 'a.b', 'x')).toMatch(/^M[0-9a-f]{20}\.#[0-9a-f]{16}\.x$/);
+    expect(messageIdFor('p', 'o', 'a', 'b.x')).not.toBe(messageIdFor('p', 'o', 'a.b', 'x'));
   });
 
   it('holds messages during quiet hours and sends them when the window opens', async () => {
