@@ -53,7 +53,7 @@ describe('audit trail of the service API', () => {
     expect(channel!.changes).toEqual([{ path: 'url', before: 'https://sms.example.com/send', after: 'https://sms.example.com/v2' }]);
     expect(JSON.stringify(log)).not.toMatch(/a-very-secret|another-secret/);
 
-    expect(await t.client.query('audit/verify-chain')).toMatchObject({ ok: true, count: 8, lastSeq: 8 });
+    expect(await t.client.query('audit/verify-chain')).toMatchObject({ ok: true, count: 8, chains: [{ lastSeq: 8 }] });
   });
 
   it('searches by method or area, actor, text and dates, pages, and exports CSV', async () => {
@@ -79,8 +79,8 @@ describe('audit trail of the service API', () => {
     const file = await t.client.query('audit/export-entries', { method: 'audiences', locale: 'en' });
     expect(file).toMatchObject({ fileName: 'audit-log-2026-03-10.csv', count: 5, more: false });
     const lines = file.csv.replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('No.,Time,Actor,Action,Target,Outcome,Error code,Summary,Changes,Device,Entry id,Hash');
-    expect(lines[1]).toMatch(/^5,2026-03-10T14:00:00\+08:00,API:in-process,audiences\/save-audience,audiences\/[^,]+,OK,,Audience 5,,D-[^,]+,A-[^,]+,[0-9a-f]{64}$/);
+    expect(lines[0]).toBe('No.,Time,Actor,Action,Target,Outcome,Error code,Summary,Changes,Device,Store,Entry id,Hash');
+    expect(lines[1]).toMatch(/^5,2026-03-10T14:00:00\+08:00,API:in-process,audiences\/save-audience,audiences\/[^,]+,OK,,Audience 5,,D-[^,]+,,A-[^,]+,[0-9a-f]{64}$/);
     expect((await t.client.query('audit/export-entries', { locale: 'zh-CN' })).csv).toContain('序号,时间,操作者');
   });
 });

@@ -15,6 +15,9 @@ import { SYNC_CONFIG_FILE } from './sync-config.ts';
 import { SyncService } from './sync-service.ts';
 import type { SharesView } from './chain-shares.ts';
 import type { SyncStatus } from './sync-status.ts';
+import type { AuditLogDoc } from '../db/schemas/audit-log.ts';
+import type { AuditPage } from '../engine/audit/audit-query.ts';
+import type { AuditVerification } from '../engine/audit/verify-audit-log.ts';
 import { startSyncSite, type SyncSite } from '../testing/sync-site.ts';
 
 
@@ -136,6 +139,24 @@ describe('HQ and two stores, each app in its own process', () => {
     await hq.call({ op: 'syncNow' });
     expect(await planIn(hq, 's2-owned-here')).toBeNull();
     expect((await planIn(hq, 'hq-plan-1'))?.name).toBe('Plan hq-plan-1');
+  });
+
+  it('sends each store’s audit log up, chained per device: HQ searches and verifies every store’s, stores see only their own', async () => {
+    const mine = await s1.call<AuditLogDoc>({ op: 'audit', summary: 'changed at S01' });
+    expect(mine.storeId).toBe('S01');
+    await s1.call({ op: 'syncNow' });
+    await hq.call({ op: 'audit', summary: 'changed at HQ' });
+    await waitFor(async () => (await hq.call<AuditPage>({ op: 'searchAudit', filter: { storeId: 'S01' } })).entries.some((e) => e.id === mine.id), 5000, 'HQ to receive the store’s entry');
+    const atHq = await hq.call<AuditPage>({ op: 'searchAudit', filter: { text: 'changed at' } });
+    expect(atHq.entries.map((e) => [e.summary, e.storeId])).toEqual(expect.arrayContaining([['changed at S01', 'S01'], ['changed at HQ', '']]));
+    expect(atHq.entries.find((e) => e.id === mine.id)).toEqual(mine);
+    const verified = await hq.call<AuditVerification>({ op: 'verifyAudit' });
+    expect(verified.ok).toBe(true);
+    expect(verified.chains.find((c) => c.device === mine.device)).toMatchObject({ storeId: 'S01', lastSeq: mine.seq });
+    expect(verified.chains.length).toBeGreaterThanOrEqual(2);
+    // HQ's own entries chain on HQ's device only; S02 never receives S01's log.
+    await s2.call({ op: 'syncNow' });
+    expect((await s2.call<AuditPage>({ op: 'searchAudit', filter: { storeId: 'S01' } })).total).toBe(0);
   });
 
   it('lists a refused document with the reason, and the others still go up', async () => {

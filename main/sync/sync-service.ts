@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
 import type { ErrorCode } from '../core/errors/codes.ts';
+import { setAuditStore } from '../db/audit-device.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
 import { ChainShares, type NewChainStock, type SharesView } from './chain-shares.ts';
@@ -297,6 +298,8 @@ export class SyncService {
 
   private async startReplications(config: SyncConfig): Promise<void> {
     await this.stopReplications();
+    // From now on this installation's audit entries say which store they come from.
+    await setAuditStore(this.options.database.db, config.identity.kind === 'store' ? config.identity.storeId : '');
     this.client = this.clientFor(config);
     this.shares = new ChainShares(this.client, config.identity, this.options.allotments ?? null, () => this.options.clock.now());
     this.setConnection('connecting', null);
@@ -332,7 +335,7 @@ export class SyncService {
       reconnectMs: this.options.reconnectMs,
       push: push && {
         modifier: (doc) => {
-          if (shouldPush(identity, doc)) return doc;
+          if (shouldPush(identity, doc, collection)) return doc;
           status.keptLocal += 1;
           pendingIds.delete(String(doc[primary]));
           return null;
@@ -371,7 +374,7 @@ export class SyncService {
           if (bulk.context.startsWith('replication-')) return;
           for (const event of bulk.events) {
             const doc = (event.documentData ?? event.previousDocumentData) as Doc | undefined;
-            if (doc && shouldPush(identity, doc)) pendingIds.add(event.documentId);
+            if (doc && shouldPush(identity, doc, collection)) pendingIds.add(event.documentId);
           }
           this.notify();
         }),

@@ -4,6 +4,9 @@
 import { systemClock } from '../app/system-clock.ts';
 import { serializeError } from '../core/errors/campaign-error.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { AuditLog } from '../engine/audit/audit-log.ts';
+import { searchAuditLog, type AuditFilter } from '../engine/audit/audit-query.ts';
+import { verifyAuditLog } from '../engine/audit/verify-audit-log.ts';
 import { RightsService } from '../engine/rights/rights-service.ts';
 import type { NewChainStock } from '../sync/chain-shares.ts';
 import type { PublishTargets } from '../sync/sync-http-client.ts';
@@ -43,6 +46,9 @@ export type SiteCommand =
   | { op: 'returnShares'; stockId: string }
   | { op: 'createChainStock'; input: NewChainStock }
   | { op: 'localStocks' }
+  | { op: 'audit'; summary: string }
+  | { op: 'searchAudit'; filter: AuditFilter }
+  | { op: 'verifyAudit' }
   | { op: 'close' };
 
 async function run(command: SiteCommand): Promise<unknown> {
@@ -84,6 +90,21 @@ async function run(command: SiteCommand): Promise<unknown> {
       return sync.createChainStock(command.input);
     case 'localStocks':
       return rights.inventory.list();
+    case 'audit':
+      return AuditLog.of(database.collections.auditLog).append({
+        at: Date.now(),
+        actor: { type: 'user', id: 'desk' },
+        method: 'plans/update-plan',
+        targetCollection: 'plans',
+        targetId: 'p1',
+        outcome: 'ok',
+        errorCode: '',
+        summary: command.summary,
+      });
+    case 'searchAudit':
+      return searchAuditLog(database.collections.auditLog, command.filter);
+    case 'verifyAudit':
+      return verifyAuditLog(database.collections.auditLog);
     case 'close':
       await sync.close();
       await rights.close();

@@ -1,6 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { audienceSchema } from '../../main/db/schemas/audiences.ts';
+import { auditLogSchema } from '../../main/db/schemas/audit-log.ts';
 import { customerSchema } from '../../main/db/schemas/customers.ts';
 import { grantSchema } from '../../main/db/schemas/grants.ts';
 import { messageSchema } from '../../main/db/schemas/messages.ts';
@@ -20,7 +21,10 @@ export interface SyncSchema {
 export interface SyncCollection {
   readonly name: string;
   readonly primaryPath: string;
-  /** The document field naming the owning store ('' = HQ), or null when documents have none. */
+  /**
+   * The document field naming the owning store ('' = HQ), or null when documents are owned by
+   * whoever pushed them first (a store's own, HQ's never published).
+   */
   readonly storeField: string | null;
   /** Checks one pushed document (with `_deleted`); returns the reason it is invalid, or null. */
   validate(doc: unknown): string | null;
@@ -28,10 +32,11 @@ export interface SyncCollection {
 
 /**
  * The app's collections that replicate (DESIGN.md section 6): HQ publishes plans, audiences,
- * rights and packages; stores push grants, records, messages and customers. Run state (plan
- * runs, tasks), the audit log, customer events and allotments stay local for now.
+ * rights and packages; stores push grants, records, messages, customers and their audit log.
+ * Run state (plan runs, tasks), customer events and allotments stay local.
  */
 export const APP_SYNC_SCHEMAS: Record<string, SyncSchema> = {
+  auditLog: auditLogSchema,
   customers: customerSchema,
   audiences: audienceSchema,
   plans: planSchema,
@@ -41,6 +46,13 @@ export const APP_SYNC_SCHEMAS: Record<string, SyncSchema> = {
   rightsPackages: rightsPackageSchema,
   messages: messageSchema,
 };
+
+/**
+ * Collections whose documents belong to the credential that pushed them, whatever their
+ * `storeId` says: an audit entry's `storeId` is part of its hash (set, or absent, when it was
+ * written), so the server files it by who sent it and never asks the client to change it.
+ */
+const OWNED_BY_PUSHER = new Set(['auditLog']);
 
 // strict: false lets RxDB's own keywords (primaryKey, indexes, final, ...) through unread.
 const ajv = new Ajv({ strict: false, allErrors: false });
@@ -64,7 +76,7 @@ export function buildCollections(schemas: Record<string, SyncSchema>): Map<strin
     result.set(name, {
       name,
       primaryPath,
-      storeField: 'storeId' in properties ? 'storeId' : null,
+      storeField: 'storeId' in properties && !OWNED_BY_PUSHER.has(name) ? 'storeId' : null,
       validate(doc) {
         if (validator(doc)) return null;
         const error = validator.errors?.[0];

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../db/open-database.ts';
+import { auditLogSchema } from '../../db/schemas/audit-log.ts';
 import { AuditLog, type AuditEntryInput } from '../../engine/audit/audit-log.ts';
 import { makeTempDir } from '../../testing/temp-dir.ts';
 import { main } from '../index.ts';
@@ -55,7 +56,8 @@ describe('campaign-desk audit', () => {
     ]);
     await database.close();
 
-    expect(await run('verify', '--data-dir', dir.path)).toEqual({ code: 0, out: 'Audit log OK: 4 entries, the chain is intact (last entry 4).\n', err: '' });
+    const device = written[0]!.device;
+    expect(await run('verify', '--data-dir', dir.path)).toEqual({ code: 0, out: `Audit log OK: 4 entries, the chain of each of 1 devices is intact.\n  ${device}: 4 entries, last entry 4\n`, err: '' });
 
     const list = await run('list', '--data-dir', dir.path, '--method', 'plans');
     expect(list.code).toBe(0);
@@ -82,7 +84,7 @@ describe('campaign-desk audit', () => {
 
     // Someone edits entry 2 in the database file.
     const db = new Database(database.file);
-    const { name } = db.prepare("SELECT name FROM _cd_tables WHERE collection = 'auditLog' AND version = 1").get() as { name: string };
+    const { name } = db.prepare("SELECT name FROM _cd_tables WHERE collection = 'auditLog' AND version = ?").get(auditLogSchema.version) as { name: string };
     const table = `"${name}"`;
     const row = db.prepare(`SELECT data FROM ${table} WHERE id = ?`).get(written[1]!.id) as { data: string };
     db.prepare(`UPDATE ${table} SET data = ? WHERE id = ?`).run(row.data.replace('New 2', 'Innocent'), written[1]!.id);
@@ -91,7 +93,7 @@ describe('campaign-desk audit', () => {
     const broken = await run('verify', '--data-dir', dir.path);
     expect(broken.code).toBe(2);
     expect(broken.out).toBe('');
-    expect(broken.err).toBe(`AD_CHAIN_BROKEN: The audit log is broken at entry 2 (${written[1]!.id}): its content no longer matches its hash: it was edited in the database. Entries from there on cannot be trusted.\n`);
+    expect(broken.err).toBe(`AD_CHAIN_BROKEN: The audit log of device ${device} is broken at entry 2 (${written[1]!.id}): its content no longer matches its hash: it was edited in the database. Its entries from there on cannot be trusted.\n`);
     const asJson = await run('verify', '--data-dir', dir.path, '--json');
     expect(asJson.code).toBe(2);
     expect(JSON.parse(asJson.out)).toMatchObject({ ok: false, count: 1, broken: { seq: 2, problem: 'edited' } });

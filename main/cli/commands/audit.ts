@@ -21,6 +21,8 @@ interface AuditCliOptions {
   method?: string;
   actor?: string;
   text?: string;
+  store?: string;
+  device?: string;
   since?: string;
   until?: string;
   limit: string;
@@ -41,6 +43,8 @@ function filterOf(options: AuditCliOptions): AuditFilter {
   if (options.method) filter.method = options.method;
   if (options.actor) filter.actor = options.actor;
   if (options.text) filter.text = options.text;
+  if (options.store !== undefined) filter.storeId = options.store === 'hq' ? '' : options.store;
+  if (options.device) filter.device = options.device;
   if (options.since) filter.since = instant(options.since, options.zone, false);
   if (options.until) filter.until = instant(options.until, options.zone, true);
   return filter;
@@ -68,6 +72,8 @@ function filters(command: Command): Command {
     .option('--method <method>', 'a method (plans/update-plan) or an area (plans)')
     .option('--actor <actor>', 'part of type:id, e.g. user:desk, cli, scheduler')
     .option('--text <text>', 'part of the summary, target, error code or a changed field')
+    .option('--store <id>', "one store's entries (hq: HQ's), as synced to HQ")
+    .option('--device <id>', "one device's entries")
     .option('--since <time>', 'from this date (YYYY-MM-DD) or time (ISO 8601)')
     .option('--until <time>', 'before this time, or to the end of this date');
 }
@@ -76,7 +82,7 @@ export default defineCommand({
   name: 'audit',
   register(program: Command) {
     const audit = program.command('audit').description('The audit log: check its hash chain, list and export entries (the app must not be running on the data dir)');
-    common(audit.command('verify').description('Walk the hash chain; print OK with the count, or the first broken link (exit code 2)'))
+    common(audit.command('verify').description("Walk each device's hash chain; print OK with the counts, or the first broken link (exit code 2)"))
       .option('--json', 'print JSON')
       .option('--lang <lang>', 'zh-CN or en')
       .action(async (options: AuditCliOptions) => {
@@ -84,11 +90,17 @@ export default defineCommand({
         if (options.json) print(JSON.stringify(result, null, 2));
         const locale = cliLocale(options.lang);
         if (result.ok) {
-          if (!options.json) print(result.count === 0 ? formatMessage(locale, 'audit.verifyEmpty') : formatMessage(locale, 'audit.verifyOk', { count: result.count, seq: result.lastSeq }));
+          if (options.json) return;
+          if (result.count === 0) return print(formatMessage(locale, 'audit.verifyEmpty'));
+          print(formatMessage(locale, 'audit.verifyOk', { count: result.count, chains: result.chains.length }));
+          for (const chain of result.chains) {
+            const store = chain.storeId === undefined ? '' : ` (${chain.storeId === '' ? formatMessage(locale, 'audit.hqStore') : chain.storeId})`;
+            print(formatMessage(locale, 'audit.verifyChain', { device: chain.device, store, count: chain.count, seq: chain.lastSeq }));
+          }
           return;
         }
-        const { seq, id, problem, expectedSeq } = result.broken;
-        throw new CampaignError('AD_CHAIN_BROKEN', { seq, id, problem: formatMessage(locale, `audit.problem.${problem}`, { expected: expectedSeq }) });
+        const { device, seq, id, problem, expectedSeq } = result.broken;
+        throw new CampaignError('AD_CHAIN_BROKEN', { device, seq, id, problem: formatMessage(locale, `audit.problem.${problem}`, { expected: expectedSeq }) });
       });
     filters(audit.command('list').description('Entries, newest first'))
       .option('--limit <n>', 'at most this many', '100')

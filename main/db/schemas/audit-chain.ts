@@ -4,10 +4,12 @@ import { createHash } from 'node:crypto';
  * How an audit entry is chained: its `hash` is the SHA-256 (hex) of the canonical JSON of
  * these fields, `prevHash` (the hash of the entry before it) included, so changing any of
  * them, or removing or inserting an entry, breaks the chain from there on. The list is part
- * of the stored format: never change it without a schema version and a migration.
+ * of the stored format: never change it without a schema version and a migration. A field an
+ * entry lacks is left out of the JSON, so `storeId` (added in schema version 2, optional)
+ * leaves the hashes of older entries as they were.
  */
 export const HASHED_FIELDS = [
-  'id', 'seq', 'at', 'device', 'actor', 'method', 'targetCollection', 'targetId', 'outcome', 'errorCode', 'summary', 'details', 'changes', 'prevHash',
+  'id', 'seq', 'at', 'device', 'storeId', 'actor', 'method', 'targetCollection', 'targetId', 'outcome', 'errorCode', 'summary', 'details', 'changes', 'prevHash',
 ] as const;
 
 /** The `prevHash` of the first entry (seq 1). */

@@ -6,6 +6,8 @@ import { openDatabaseWith } from '../open-database.ts';
 import { tempDir } from '../storage-sqlite/sqlite-test-support.ts';
 import { auditLogMigrations, auditLogSchema } from './audit-log.ts';
 import { auditLogSchemaV0, type AuditLogDocV0 } from './history/audit-log-v0.ts';
+import { auditLogSchemaV1 } from './history/audit-log-v1.ts';
+import { entryHash } from './audit-chain.ts';
 
 function v0(id: string, at: number, summary: string): AuditLogDocV0 {
   return { id, at, actor: { type: 'system', id: 'scheduler' }, method: 'scheduler/fire', targetCollection: 'plans', targetId: 'p1', outcome: 'ok', errorCode: '', summary, details: { kind: 'fired' } };
@@ -32,10 +34,36 @@ describe('audit log schema v0 → v1', () => {
     const device = await auditDeviceId(current.db);
     expect(docs.every((d) => d.device === device)).toBe(true);
     expect(docs[0]).toMatchObject({ prevHash: '', details: { kind: 'fired' } });
-    expect(await verifyAuditLog(log)).toMatchObject({ ok: true, count: 4, lastSeq: 4 });
+    expect(await verifyAuditLog(log)).toMatchObject({ ok: true, count: 4, chains: [{ lastSeq: 4 }] });
 
     const next = await AuditLog.of(log).append({ at: 4000, actor: { type: 'user', id: 'desk' }, method: 'plans/pause-plan', targetCollection: 'plans', targetId: 'p1', outcome: 'ok', errorCode: '', summary: 'Weekly' });
     expect(next).toMatchObject({ seq: 5, prevHash: docs[3]!.hash });
     expect(await verifyAuditLog(log)).toMatchObject({ ok: true, count: 5 });
+  });
+});
+
+describe('audit log schema v1 → v2', () => {
+  it('keeps every entry and its hash, and the chain verifies and goes on, on a real file', async () => {
+    const dataDir = tempDir();
+    const old = await openDatabaseWith({ dataDir }, { auditLog: defineCollection(auditLogSchemaV1, { 1: auditLogMigrations[1]! }) });
+    const device = await auditDeviceId(old.db);
+    let prevHash = '';
+    const entries = [1, 2, 3].map((seq) => {
+      const doc = { ...v0(`A-${seq}`, seq * 1000, `entry ${seq}`), seq, device, prevHash };
+      const full = { ...doc, hash: entryHash(doc) };
+      prevHash = full.hash;
+      return full;
+    });
+    await old.collections.auditLog.bulkInsert(entries);
+    await old.close();
+
+    const current = await openDatabaseWith({ dataDir }, { auditLog: defineCollection(auditLogSchema, auditLogMigrations) });
+    onTestFinished(() => current.close());
+    const log = current.collections.auditLog;
+    const docs = (await log.find({ sort: [{ seq: 'asc' }] }).exec()).map((d) => d.toJSON());
+    expect(docs).toEqual(entries);
+    expect(await verifyAuditLog(log)).toMatchObject({ ok: true, count: 3, chains: [{ device, lastSeq: 3 }] });
+    const next = await AuditLog.of(log).append({ at: 4000, actor: { type: 'user', id: 'desk' }, method: 'plans/pause-plan', targetCollection: 'plans', targetId: 'p1', outcome: 'ok', errorCode: '', summary: 'Weekly' });
+    expect(next).toMatchObject({ seq: 4, prevHash: entries[2]!.hash, device });
   });
 });

@@ -13,17 +13,22 @@ export interface AuditChange {
 
 /**
  * One entry of the append-only, hash-chained audit log: who did what to which document, from
- * which device, how it ended and what changed. Invariants: entries are only ever inserted, by
- * `AuditLog` (main/engine/audit), never updated or deleted; `seq` runs 1, 2, 3… in this data
- * dir; `prevHash` is the `hash` of entry `seq - 1` ('' for seq 1); `hash` is `entryHash(entry)`.
+ * which device, how it ended and what changed. Each device (installation) keeps its own chain,
+ * so the log can hold other devices' entries (HQ receives every store's through sync) without
+ * forking anyone's. Invariants: entries are only ever inserted, by `AuditLog` on the device
+ * that wrote them (main/engine/audit), or copied as they are by sync; never updated or deleted;
+ * per `device`, `seq` runs 1, 2, 3…; `prevHash` is the `hash` of the same device's entry
+ * `seq - 1` ('' for seq 1); `hash` is `entryHash(entry)`.
  */
 export interface AuditLogDoc {
   id: string;
-  /** Position in the chain, from 1. */
+  /** Position in its device's chain, from 1. */
   seq: number;
   at: number;
   /** The installation that wrote it (`auditDeviceId`). */
   device: string;
+  /** The store the device was connected to as (sync), '' for HQ; absent before sync was set up. */
+  storeId?: string;
   actor: Actor;
   /** The service API method, `area/verb-noun` (or `scheduler/fire` and the like). */
   method: string;
@@ -50,7 +55,7 @@ export const MAX_AUDIT_CHANGES = 50;
 export const auditLogSchema: RxJsonSchema<AuditLogDoc> = {
   title: 'audit log',
   description: 'Append-only, hash-chained log of changes',
-  version: 1,
+  version: 2,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -58,6 +63,7 @@ export const auditLogSchema: RxJsonSchema<AuditLogDoc> = {
     seq: int(1, 1_000_000_000_000),
     at: epochMs,
     device: key(64),
+    storeId: text(64),
     actor: {
       type: 'object',
       properties: { type: oneOf(ACTOR_TYPES), id: key(100) },
@@ -80,8 +86,8 @@ export const auditLogSchema: RxJsonSchema<AuditLogDoc> = {
     hash: text(64),
   },
   required: ['id', 'seq', 'at', 'device', 'actor', 'method', 'targetCollection', 'targetId', 'outcome', 'errorCode', 'summary', 'prevHash', 'hash'],
-  // The chain; the log by time; by method; what one person did; the history of one document.
-  indexes: ['seq', 'at', ['method', 'at'], ['actor.id', 'at'], ['targetId', 'at']],
+  // The chains (per device); the log by time; by method; what one person did; the history of one document.
+  indexes: ['seq', ['device', 'seq'], 'at', ['method', 'at'], ['actor.id', 'at'], ['targetId', 'at']],
   additionalProperties: false,
 };
 
@@ -142,4 +148,6 @@ export const auditLogMigrations: MigrationStrategies = {
     const link = (await chainV0(collection)).get(doc.id);
     return link ? { ...doc, ...link } : null;
   },
+  // 2: optional `storeId` and the per-device index; entries are unchanged (hashes stay valid).
+  2: (doc: AuditLogDoc) => doc,
 };

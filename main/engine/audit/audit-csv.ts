@@ -2,7 +2,7 @@ import { formatMessage, type Locale } from '../../core/i18n/format.ts';
 import { formatInstant } from '../../core/time/instant.ts';
 import type { AuditLogDoc } from '../../db/schemas/audit-log.ts';
 
-const COLUMNS = ['seq', 'at', 'actor', 'method', 'target', 'outcome', 'errorCode', 'summary', 'changes', 'device', 'id', 'hash'] as const;
+const COLUMNS = ['seq', 'at', 'actor', 'method', 'target', 'outcome', 'errorCode', 'summary', 'changes', 'device', 'store', 'id', 'hash'] as const;
 
 /** One CSV cell: quoted when needed; a leading = + - @ is neutralized so spreadsheets never run it. */
 function cell(value: string | number): string {
@@ -37,6 +37,7 @@ export function auditEntriesToCsv(entries: readonly AuditLogDoc[], locale: Local
         e.summary,
         changesText(e),
         e.device,
+        e.storeId ?? '',
         e.id,
         e.hash,
       ]

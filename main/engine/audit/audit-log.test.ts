@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { auditDeviceId, setAuditStore } from '../../db/audit-device.ts';
 import { openDatabase, type AppDatabase } from '../../db/open-database.ts';
+import { auditLogSchema, type AuditLogDoc } from '../../db/schemas/audit-log.ts';
 import { entryHash } from '../../db/schemas/audit-chain.ts';
 import { makeTempDir } from '../../testing/temp-dir.ts';
 import { AuditLog, type AuditEntryInput } from './audit-log.ts';
@@ -38,7 +40,7 @@ function dataDir(): string {
 function tamper(database: AppDatabase, change: (db: Database.Database, table: string) => void): void {
   const db = new Database(database.file);
   try {
-    const { name } = db.prepare("SELECT name FROM _cd_tables WHERE collection = 'auditLog' AND version = 1").get() as { name: string };
+    const { name } = db.prepare("SELECT name FROM _cd_tables WHERE collection = 'auditLog' AND version = ?").get(auditLogSchema.version) as { name: string };
     change(db, `"${name.replace(/"/g, '""')}"`);
   } finally {
     db.close();
@@ -60,7 +62,7 @@ describe('audit log', () => {
     expect(new Set([a!.device, b!.device, c!.device]).size).toBe(1);
     const stored = (await database.collections.auditLog.findOne(b!.id).exec())!.toJSON();
     expect(entryHash(stored)).toBe(b!.hash);
-    expect(await verifyAuditLog(database.collections.auditLog)).toEqual({ ok: true, count: 3, lastSeq: 3, lastHash: c!.hash });
+    expect(await verifyAuditLog(database.collections.auditLog)).toEqual({ ok: true, count: 3, chains: [{ device: a!.device, count: 3, lastSeq: 3, lastHash: c!.hash }] });
   });
 
   it('keeps one chain when many writers append at once', async () => {
@@ -98,7 +100,7 @@ describe('audit log', () => {
     });
 
     const reopened = await open(dir);
-    expect(await verifyAuditLog(reopened.collections.auditLog)).toEqual({ ok: false, count: 2, broken: { seq: 3, id: written[2]!.id, problem: 'edited', expectedSeq: 3 } });
+    expect(await verifyAuditLog(reopened.collections.auditLog)).toMatchObject({ ok: false, count: 2, broken: { device: written[2]!.device, seq: 3, id: written[2]!.id, problem: 'edited', expectedSeq: 3 } });
   });
 
   it('detects a deleted entry as a gap, and an edit with a recomputed hash at the next link', async () => {
@@ -115,12 +117,50 @@ describe('audit log', () => {
       db.prepare(`UPDATE ${table} SET data = ? WHERE id = ?`).run(JSON.stringify(doc), written[3]!.id);
     });
     const reopened = await openDatabase({ dataDir: dir });
-    expect(await verifyAuditLog(reopened.collections.auditLog)).toEqual({ ok: false, count: 4, broken: { seq: 5, id: written[4]!.id, problem: 'relinked', expectedSeq: 5 } });
+    expect(await verifyAuditLog(reopened.collections.auditLog)).toMatchObject({ ok: false, count: 4, broken: { seq: 5, id: written[4]!.id, problem: 'relinked', expectedSeq: 5 } });
     await reopened.close();
 
     // Then entry 2 is deleted: the first broken link is now the gap before entry 3.
     tamper(database, (db, table) => db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(written[1]!.id));
     const again = await open(dir);
-    expect(await verifyAuditLog(again.collections.auditLog)).toEqual({ ok: false, count: 1, broken: { seq: 3, id: written[2]!.id, problem: 'missing', expectedSeq: 2 } });
+    expect(await verifyAuditLog(again.collections.auditLog)).toMatchObject({ ok: false, count: 1, broken: { seq: 3, id: written[2]!.id, problem: 'missing', expectedSeq: 2 } });
+  });
+
+  it("keeps its own chain beside other devices' entries (synced in), and checks each chain", async () => {
+    const dir = dataDir();
+    const database = await openDatabase({ dataDir: dir });
+    const collection = database.collections.auditLog;
+    const log = AuditLog.of(collection);
+    const mine = await log.appendAll([entry(1), entry(2)]);
+    // Another store's device wrote three entries, which sync copied here as they were.
+    const other: AuditLogDoc[] = [];
+    for (const i of [1, 2, 3]) {
+      const doc: Omit<AuditLogDoc, 'hash'> = { id: `A-other-${i}`, seq: i, device: 'D-other', storeId: 'S2', ...entry(i + 10), prevHash: other[i - 2]?.hash ?? '' };
+      other.push({ ...doc, hash: entryHash(doc) });
+    }
+    await collection.bulkInsert(other);
+    // Once sync is set up, new entries name the store; the chain goes on from this device's last.
+    await setAuditStore(database.db, 'S1');
+    const next = await log.append(entry(3));
+    expect(next).toMatchObject({ seq: 3, prevHash: mine[1]!.hash, device: await auditDeviceId(database.db), storeId: 'S1' });
+
+    const result = await verifyAuditLog(collection);
+    expect(result.ok).toBe(true);
+    expect(result.count).toBe(6);
+    expect(result.chains.map((c) => [c.device === 'D-other' ? 'other' : 'mine', c.storeId, c.count, c.lastSeq]).sort()).toEqual([
+      ['mine', 'S1', 3, 3],
+      ['other', 'S2', 3, 3],
+    ]);
+
+    // An edit of the other device's entry 2 (its store rewritten) breaks that chain only, and says whose.
+    await database.close();
+    tamper(database, (db, table) => {
+      const row = db.prepare(`SELECT data FROM ${table} WHERE id = ?`).get('A-other-2') as { data: string };
+      db.prepare(`UPDATE ${table} SET data = ? WHERE id = ?`).run(JSON.stringify({ ...(JSON.parse(row.data) as object), storeId: 'S1' }), 'A-other-2');
+    });
+    const reopened = await open(dir);
+    const broken = await verifyAuditLog(reopened.collections.auditLog);
+    expect(broken).toMatchObject({ ok: false, count: 4, broken: { device: 'D-other', seq: 2, id: 'A-other-2', problem: 'edited' } });
+    expect(broken.chains.find((c) => c.device !== 'D-other')).toMatchObject({ count: 3 });
   });
 });

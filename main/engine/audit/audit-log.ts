@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RxCollection } from 'rxdb';
-import { auditDeviceId } from '../../db/audit-device.ts';
+import { auditOrigin } from '../../db/audit-device.ts';
 import { entryHash, GENESIS_HASH } from '../../db/schemas/audit-chain.ts';
 import { MAX_AUDIT_CHANGES, type AuditLogDoc } from '../../db/schemas/audit-log.ts';
 import { SerialQueue } from '../rights/serial-queue.ts';
 import { noteAuditEntry } from './audit-scope.ts';
 
-/** What a caller says about an entry; the writer adds id, seq, device and the hashes. */
-export type AuditEntryInput = Omit<AuditLogDoc, 'id' | 'seq' | 'device' | 'prevHash' | 'hash'>;
+/** What a caller says about an entry; the writer adds id, seq, device, store and the hashes. */
+export type AuditEntryInput = Omit<AuditLogDoc, 'id' | 'seq' | 'device' | 'storeId' | 'prevHash' | 'hash'>;
 
 const writers = new WeakMap<RxCollection<AuditLogDoc>, AuditLog>();
 
@@ -17,9 +17,10 @@ function stored<T>(value: T): T {
 }
 
 /**
- * The only writer of the audit log. Appends are serialized (a promise queue): each reads the
- * last entry, computes the next seq and hash and inserts, so concurrent writers never fork the
- * chain. Entries are never updated or deleted. There is one writer per collection
+ * The only writer of this device's audit entries. Appends are serialized (a promise queue):
+ * each reads this device's last entry, computes the next seq and hash and inserts, so
+ * concurrent writers never fork the chain. Other devices' entries (synced in) are never
+ * touched and never chained onto. Entries are never updated or deleted. There is one writer per collection
  * (`AuditLog.of`): the API, the scheduler and the plugin manager all reach the same queue
  * without passing it around.
  */
@@ -50,13 +51,13 @@ export class AuditLog {
     for (const entry of entries) noteAuditEntry(entry.actor);
     const prepared = entries.map(normalize);
     return this.queue.run(async () => {
-      const device = await auditDeviceId(this.collection.database);
-      const last = await this.collection.findOne({ selector: {}, sort: [{ seq: 'desc' }] }).exec();
+      const { device, storeId } = await auditOrigin(this.collection.database);
+      const last = await this.collection.findOne({ selector: { device }, sort: [{ device: 'desc' }, { seq: 'desc' }] }).exec();
       let seq = last?.seq ?? 0;
       let prevHash = last?.hash ?? GENESIS_HASH;
       const written: AuditLogDoc[] = [];
       for (const entry of prepared) {
-        const doc: Omit<AuditLogDoc, 'hash'> = { id: `A-${randomUUID()}`, seq: seq + 1, device, ...entry, prevHash };
+        const doc: Omit<AuditLogDoc, 'hash'> = { id: `A-${randomUUID()}`, seq: seq + 1, device, ...(storeId !== undefined ? { storeId } : {}), ...entry, prevHash };
         const full: AuditLogDoc = { ...doc, hash: entryHash(doc) };
         await this.collection.insert(full);
         written.push(full);

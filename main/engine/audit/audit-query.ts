@@ -11,6 +11,10 @@ export const auditFilterSchema = z
     actor: z.string().trim().max(100).optional(),
     /** Part of the summary, target, error code or a changed field's path (case-insensitive). */
     text: z.string().trim().max(200).optional(),
+    /** Entries of one store ('' = HQ), as synced to HQ. */
+    storeId: z.string().trim().max(64).optional(),
+    /** Entries of one device (installation). */
+    device: z.string().trim().max(64).optional(),
     since: z.int().min(0).optional(),
     until: z.int().min(0).optional(),
     offset: z.int().min(0).default(0),
@@ -20,7 +24,7 @@ export const auditFilterSchema = z
 export type AuditFilter = z.input<typeof auditFilterSchema>;
 
 export interface AuditPage {
-  /** Newest first (highest seq first). */
+  /** Newest first (by time; a device's entries of one instant by seq). */
   entries: AuditLogDoc[];
   /** Entries matching the filter in all. */
   total: number;
@@ -45,6 +49,10 @@ function matcher(filter: z.output<typeof auditFilterSchema>): ((doc: AuditLogDoc
       [d.summary, d.targetId, d.targetCollection, d.errorCode, d.method, ...(d.changes ?? []).map((c) => c.path)].some((s) => s.toLowerCase().includes(text)),
     );
   }
+  if (filter.storeId !== undefined) {
+    const storeId = filter.storeId;
+    tests.push((d) => d.storeId === storeId);
+  }
   return tests.length === 0 ? null : (d) => tests.every((t) => t(d));
 }
 
@@ -52,9 +60,12 @@ function isExactMethod(method: string): boolean {
   return /^[a-z]+(?:-[a-z]+)*\/[a-z]+(?:-[a-z]+)*$/.test(method);
 }
 
+/** Newest first: by time, then (one device's entries of one millisecond) by seq. */
+const NEWEST_FIRST = [{ at: 'desc' }, { seq: 'desc' }] as const;
+
 /**
- * Searches the audit log, newest first. Date range and an exact method run on an index;
- * an area, an actor or text are matched while reading (the log of one store stays small).
+ * Searches the audit log, newest first. Date range, an exact method and a device run on an
+ * index; an area, an actor, a store or text are matched while reading.
  */
 export async function searchAuditLog(collection: RxCollection<AuditLogDoc>, input: AuditFilter): Promise<AuditPage> {
   const filter = auditFilterSchema.parse(input);
@@ -63,19 +74,19 @@ export async function searchAuditLog(collection: RxCollection<AuditLogDoc>, inpu
     selector.at = { ...(filter.since !== undefined ? { $gte: filter.since } : {}), ...(filter.until !== undefined ? { $lt: filter.until } : {}) };
   }
   if (filter.method && isExactMethod(filter.method)) selector.method = filter.method;
+  if (filter.device) selector.device = filter.device;
   const matches = matcher(filter);
   if (!matches) {
     const [total, docs] = await Promise.all([
       collection.count({ selector }).exec(),
-      collection.find({ selector, sort: [{ seq: 'desc' }], skip: filter.offset, limit: filter.limit }).exec(),
+      collection.find({ selector, sort: [...NEWEST_FIRST], skip: filter.offset, limit: filter.limit }).exec(),
     ]);
     return { total, entries: docs.map((d) => d.toJSON() as AuditLogDoc) };
   }
   const entries: AuditLogDoc[] = [];
   let total = 0;
-  let before = Number.MAX_SAFE_INTEGER;
-  for (;;) {
-    const page = await collection.find({ selector: { ...selector, seq: { $lt: before } }, sort: [{ seq: 'desc' }], limit: SCAN_PAGE }).exec();
+  for (let skip = 0; ; skip += SCAN_PAGE) {
+    const page = await collection.find({ selector, sort: [...NEWEST_FIRST], skip, limit: SCAN_PAGE }).exec();
     for (const rx of page) {
       const doc = rx.toJSON() as AuditLogDoc;
       if (!matches(doc)) continue;
@@ -83,7 +94,6 @@ export async function searchAuditLog(collection: RxCollection<AuditLogDoc>, inpu
       total++;
     }
     if (page.length < SCAN_PAGE) break;
-    before = page[page.length - 1]!.seq;
   }
   return { entries, total };
 }

@@ -6,20 +6,12 @@ import { i18n } from '../../i18n/index.ts';
 import type { AuditEntry, AuditVerification } from '../../../main/api/audit.ts';
 import AuditView from './AuditView.vue';
 
-/** The service as the screen calls it: answers by method name, records every call. */
-const calls: { name: string; input: unknown }[] = [];
-const answers = new Map<string, (input: unknown) => unknown>();
-function answer(name: string, input: unknown): Promise<unknown> {
-  calls.push({ name, input });
-  return Promise.resolve(answers.get(name)?.(input));
-}
-vi.mock('../../api/client.ts', () => ({
-  api: () => ({ query: answer, mutate: answer, subscribe: () => () => undefined }),
-  connected: { value: true },
-}));
+import { answers, calls } from '../../testing/fake-service.ts';
+
+vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
 const edit: AuditEntry = {
-  id: 'A-2', seq: 2, at: Date.UTC(2026, 2, 10, 2, 0), device: 'D-1', actor: { type: 'user', id: 'desk' }, method: 'plans/update-plan', targetCollection: 'plans', targetId: 'p1',
+  id: 'A-2', seq: 2, at: Date.UTC(2026, 2, 10, 2, 0), device: 'D-1', storeId: 'S1', actor: { type: 'user', id: 'desk' }, method: 'plans/update-plan', targetCollection: 'plans', targetId: 'p1',
   outcome: 'ok', errorCode: '', summary: 'Weekly VIP', changes: [{ path: 'name', before: 'Weekly', after: 'Weekly VIP' }], details: { transport: 'ipc' }, prevHash: 'a'.repeat(64), hash: 'b'.repeat(64),
 };
 const refused: AuditEntry = { ...edit, id: 'A-1', seq: 1, method: 'plans/activate-plan', outcome: 'error', errorCode: 'SYS_NOT_FOUND', summary: 'not found', prevHash: '', hash: 'a'.repeat(64) };
@@ -41,12 +33,17 @@ describe('Audit log screen', () => {
     const rows = wrapper.findAll('[data-testid="audit-table"] tbody tr');
     expect(rows).toHaveLength(2);
     expect(rows[0]!.text()).toContain('plans/update-plan');
+    expect(rows[0]!.text()).toContain('S1');
     expect(rows[1]!.text()).toContain('SYS_NOT_FOUND');
 
     await wrapper.find('input[data-testid="audit-method"], [data-testid="audit-method"] input').setValue('plans');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
     expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', offset: 0, limit: 50 } });
+    await wrapper.find('input[data-testid="audit-store"], [data-testid="audit-store"] input').setValue('HQ');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', storeId: '', offset: 0, limit: 50 } });
 
     await rows[0]!.trigger('click');
     await flushPromises();
@@ -54,14 +51,19 @@ describe('Audit log screen', () => {
     expect(detail?.textContent).toContain('Weekly VIP');
     expect(detail?.textContent).toContain('name');
 
-    const broken: AuditVerification = { ok: false, count: 1, broken: { seq: 2, id: 'A-2', problem: 'edited', expectedSeq: 2 } };
+    const chain = { device: 'D-1', storeId: 'S1', count: 1, lastSeq: 1, lastHash: refused.hash };
+    const broken: AuditVerification = { ok: false, count: 1, chains: [{ ...chain, broken: { device: 'D-1', seq: 2, id: 'A-2', problem: 'edited', expectedSeq: 2 } }], broken: { device: 'D-1', seq: 2, id: 'A-2', problem: 'edited', expectedSeq: 2 } };
     answers.set('audit/verify-chain', () => broken);
     await wrapper.find('[data-testid="audit-verify"]').trigger('click');
     await flushPromises();
-    expect(wrapper.find('[data-testid="audit-verify-result"]').text()).toContain('The chain is broken at entry 2: its content no longer matches its hash');
-    answers.set('audit/verify-chain', () => ({ ok: true, count: 2, lastSeq: 2, lastHash: edit.hash }));
+    expect(wrapper.find('[data-testid="audit-verify-result"]').text()).toContain('The chain of device D-1 is broken at entry 2: its content no longer matches its hash');
+    const intact: AuditVerification = { ok: true, count: 5, chains: [{ ...chain, count: 2, lastSeq: 2, lastHash: edit.hash }, { device: 'D-9', storeId: '', count: 3, lastSeq: 3, lastHash: 'c'.repeat(64) }] };
+    answers.set('audit/verify-chain', () => intact);
     await wrapper.find('[data-testid="audit-verify"]').trigger('click');
     await flushPromises();
-    expect(wrapper.find('[data-testid="audit-verify-result"]').text()).toContain('Chain intact: 2 entries, last entry 2.');
+    const result = wrapper.find('[data-testid="audit-verify-result"]').text();
+    expect(result).toContain('Chains intact: 5 entries from 2 device(s).');
+    expect(result).toContain('D-1 (S1): 2 entries, last entry 2');
+    expect(result).toContain('D-9 (HQ): 3 entries, last entry 3');
   });
 });

@@ -17,7 +17,19 @@ export interface AuditSearchForm {
   method: string;
   actor: string;
   text: string;
+  /** A store id, or `hq` for HQ's own entries ('' = every store). */
+  store: string;
   dates: [string, string] | null;
+}
+
+/** An empty search form. */
+export function emptySearchForm(): AuditSearchForm {
+  return { method: '', actor: '', text: '', store: '', dates: null };
+}
+
+/** The store an entry or chain names, as shown: HQ's label for '', a dash when none. */
+export function storeText(storeId: string | undefined, hqLabel: string): string {
+  return storeId === undefined ? '—' : storeId === '' ? hqLabel : storeId;
 }
 
 /** The first instant of a local date (this computer's zone), epoch ms. */
@@ -32,6 +44,8 @@ export function filterOf(form: AuditSearchForm): Omit<AuditFilter, 'offset' | 'l
   if (form.method.trim()) filter.method = form.method.trim();
   if (form.actor.trim()) filter.actor = form.actor.trim();
   if (form.text.trim()) filter.text = form.text.trim();
+  const store = form.store.trim();
+  if (store) filter.storeId = store.toLowerCase() === 'hq' ? '' : store;
   if (form.dates) {
     filter.since = startOfDay(form.dates[0]);
     const [y, m, d] = form.dates[1].split('-').map(Number);

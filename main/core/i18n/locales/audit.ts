@@ -4,7 +4,7 @@ import { defineMessages } from '../define-messages.ts';
 export const auditMessages = defineMessages({
   en: {
     errors: {
-      AD_CHAIN_BROKEN: 'The audit log is broken at entry {seq} ({id}): {problem}. Entries from there on cannot be trusted.',
+      AD_CHAIN_BROKEN: 'The audit log of device {device} is broken at entry {seq} ({id}): {problem}. Its entries from there on cannot be trusted.',
     },
     audit: {
       problem: {
@@ -14,7 +14,9 @@ export const auditMessages = defineMessages({
         relinked: 'it does not link to the entry before it: that entry was replaced',
       },
       outcome: { ok: 'OK', error: 'Failed' },
-      verifyOk: 'Audit log OK: {count} entries, the chain is intact (last entry {seq}).',
+      verifyOk: 'Audit log OK: {count} entries, the chain of each of {chains} devices is intact.',
+      verifyChain: '  {device}{store}: {count} entries, last entry {seq}',
+      hqStore: 'HQ',
       verifyEmpty: 'Audit log OK: no entries yet.',
       exported: 'Exported {count} entries to {file}',
       csv: {
@@ -28,6 +30,7 @@ export const auditMessages = defineMessages({
         summary: 'Summary',
         changes: 'Changes',
         device: 'Device',
+        store: 'Store',
         id: 'Entry id',
         hash: 'Hash',
       },
@@ -35,7 +38,7 @@ export const auditMessages = defineMessages({
   },
   'zh-CN': {
     errors: {
-      AD_CHAIN_BROKEN: '审计日志在第 {seq} 条（{id}）处断开：{problem}。从这里开始的记录不可信。',
+      AD_CHAIN_BROKEN: '设备 {device} 的审计日志在第 {seq} 条（{id}）处断开：{problem}。它从这里开始的记录不可信。',
     },
     audit: {
       problem: {
@@ -45,7 +48,9 @@ export const auditMessages = defineMessages({
         relinked: '它没有链接到前一条记录：前一条记录被替换过',
       },
       outcome: { ok: '成功', error: '失败' },
-      verifyOk: '审计日志完好：共 {count} 条，哈希链完整（最后一条为第 {seq} 条）。',
+      verifyOk: '审计日志完好：共 {count} 条，{chains} 台设备的哈希链都完整。',
+      verifyChain: '  {device}{store}：{count} 条，最后一条为第 {seq} 条',
+      hqStore: '总部',
       verifyEmpty: '审计日志完好：还没有记录。',
       exported: '已导出 {count} 条记录到 {file}',
       csv: {
@@ -59,6 +64,7 @@ export const auditMessages = defineMessages({
         summary: '摘要',
         changes: '变更',
         device: '设备',
+        store: '门店',
         id: '记录编号',
         hash: '哈希',
       },
