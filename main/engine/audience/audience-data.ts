@@ -16,4 +16,9 @@ export interface AudienceOptions {
   zoneOf?: (storeId: string) => string | undefined;
   defaultZone: string;
   leapDay?: LeapDayRule;
+  /**
+   * `sql` (default): SQL over the SQLite storage's tables when the collections are stored
+   * there, else RxDB queries; `rxdb`: always RxDB queries (tests compare the two).
+   */
+  evaluator?: 'sql' | 'rxdb';
 }

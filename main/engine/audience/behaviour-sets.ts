@@ -16,6 +16,12 @@ export function behaviourConditions(node: RuleNode, out: BehaviourLike[] = []): 
   return out;
 }
 
+/** Conditions that `lastEventAt` alone can answer: no product/category filter, one occurrence. */
+export function digestAnswers(c: BehaviourLike): boolean {
+  const unfiltered = c.filter.category === undefined && c.filter.productId === undefined && c.filter.interaction === undefined;
+  return unfiltered && (c.kind === 'absence' || c.minCount === 1);
+}
+
 function windowSelector(c: BehaviourLike, type: CustomerEventDoc['type'], now: number, withFilter: boolean): MangoQuerySelector<CustomerEventDoc> {
   const from = new Date(now - windowMs(c.within)).toISOString();
   const selector: MangoQuerySelector<CustomerEventDoc> = { type, at: { $gt: from, $lte: new Date(now).toISOString() } };

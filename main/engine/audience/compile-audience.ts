@@ -7,10 +7,24 @@ import { EVENT_TYPES } from '../../core/customers/customer.ts';
 import type { CustomerDoc, LastEventAt } from '../../db/schemas/customers.ts';
 import { plainQuery } from './plain-query.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
-import { behaviourConditions, customersWithBehaviour, type BehaviourLike } from './behaviour-sets.ts';
+import { behaviourConditions, customersWithBehaviour, digestAnswers, type BehaviourLike } from './behaviour-sets.ts';
+import { compileSql, type SqlAudience } from './sql-audience.ts';
+import { sqlSourceOf } from './sql-source.ts';
 
-/** A rule prepared for one evaluation: what the index can answer, and the rest. */
-export interface CompiledAudience {
+/**
+ * A rule prepared for one evaluation: as SQL over the SQLite storage's tables (`sql`), or, on
+ * other storages, what RxDB's indexes can answer and the rest (`rxdb`).
+ */
+export type CompiledAudience = SqlCompiledAudience | RxdbCompiledAudience;
+
+export interface SqlCompiledAudience {
+  kind: 'sql';
+  rule: AudienceRule;
+  sql: SqlAudience;
+}
+
+export interface RxdbCompiledAudience {
+  kind: 'rxdb';
   rule: AudienceRule;
   /** A necessary condition answered by the customers' indexes (the first pass). */
   selector: MangoQuerySelector<CustomerDoc>;
@@ -86,12 +100,6 @@ function conditionSelector(node: RuleNode, options: AudienceOptions): MangoQuery
   }
 }
 
-/** Conditions that `lastEventAt` alone can answer: no product/category filter, one occurrence. */
-function digestAnswers(c: BehaviourLike): boolean {
-  const unfiltered = c.filter.category === undefined && c.filter.productId === undefined && c.filter.interaction === undefined;
-  return unfiltered && (c.kind === 'absence' || c.minCount === 1);
-}
-
 /** With no event after `now`, the newest event of a type is in the window iff any is. */
 function digestMatches(c: BehaviourLike, last: LastEventAt, now: number): boolean {
   const from = new Date(now - windowMs(c.within)).toISOString();
@@ -112,8 +120,18 @@ async function eventsAfter(data: AudienceData, now: number): Promise<boolean> {
   return false;
 }
 
-/** Prepares a rule: index selector from the top-level AND, behaviour sets by indexed queries. */
+/**
+ * Prepares a rule. On the SQLite storage: one SQL condition over the customers' covering index,
+ * behaviour sets from the events' covering index (`sql-audience.ts`). Otherwise: an RxDB
+ * selector from the top-level AND, behaviour sets by indexed queries, the rest checked in JS.
+ */
 export async function compileAudience(rule: AudienceRule, data: AudienceData, options: AudienceOptions): Promise<CompiledAudience> {
+  const source = options.evaluator === 'rxdb' ? undefined : sqlSourceOf(data);
+  if (source) return { kind: 'sql', rule, sql: compileSql(rule, source, options) };
+  return compileForRxdb(rule, data, options);
+}
+
+async function compileForRxdb(rule: AudienceRule, data: AudienceData, options: AudienceOptions): Promise<RxdbCompiledAudience> {
   const conjuncts = 'op' in rule.root && rule.root.op === 'and' ? rule.root.children : [rule.root];
   const parts = conjuncts.map((n) => conditionSelector(n, options)).filter((s): s is MangoQuerySelector<CustomerDoc> => s !== undefined);
   const selector: MangoQuerySelector<CustomerDoc> = parts.length === 0 ? {} : parts.length === 1 ? (parts[0] ?? {}) : { $and: parts };
@@ -131,6 +149,7 @@ export async function compileAudience(rule: AudienceRule, data: AudienceData, op
   }
   const zone = (storeId: string) => options.zoneOf?.(storeId) ?? options.defaultZone;
   return {
+    kind: 'rxdb',
     rule,
     selector,
     ...(candidates ? { candidates } : {}),

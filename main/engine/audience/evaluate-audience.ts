@@ -2,7 +2,8 @@ import { matchesRule } from '../../core/audience/evaluate.ts';
 import type { AudienceRule, RuleNode } from '../../core/audience/rule.ts';
 import type { CustomerDoc } from '../../db/schemas/customers.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
-import { compileAudience, type CompiledAudience } from './compile-audience.ts';
+import { compileAudience, type CompiledAudience, type RxdbCompiledAudience } from './compile-audience.ts';
+import { countSql, sqlPages } from './sql-audience.ts';
 import { plainQuery } from './plain-query.ts';
 
 const PAGE = 2000;
@@ -11,7 +12,7 @@ const PAGE = 2000;
  * Customers that pass the first (index) pass, in pages ordered by id, in constant memory:
  * either the behaviour-driven candidates fetched by id, or a keyset scan of the selector.
  */
-async function* candidatePages(compiled: CompiledAudience, data: AudienceData, signal?: AbortSignal): AsyncGenerator<CustomerDoc[]> {
+async function* candidatePages(compiled: RxdbCompiledAudience, data: AudienceData, signal?: AbortSignal): AsyncGenerator<CustomerDoc[]> {
   if (compiled.candidates) {
     const ids = [...compiled.candidates].sort();
     for (let i = 0; i < ids.length; i += PAGE) {
@@ -33,8 +34,15 @@ async function* candidatePages(compiled: CompiledAudience, data: AudienceData, s
   }
 }
 
-/** Members of a compiled audience, page by page (the second pass applies the whole rule). */
+/**
+ * Members of a compiled audience, page by page in id order: from SQL, or from RxDB queries with
+ * a second pass that applies the whole rule.
+ */
 export async function* memberPages(compiled: CompiledAudience, data: AudienceData, signal?: AbortSignal): AsyncGenerator<CustomerDoc[]> {
+  if (compiled.kind === 'sql') {
+    yield* sqlPages(compiled.sql, 'docs', signal);
+    return;
+  }
   for await (const page of candidatePages(compiled, data, signal)) {
     // The stored document carries lastEventAt, which the oracle may read.
     const members = page.filter((doc) => matchesRule(compiled.rule.root, doc, compiled.oracle, compiled.ctx));
@@ -44,6 +52,7 @@ export async function* memberPages(compiled: CompiledAudience, data: AudienceDat
 
 export async function countMembers(rule: AudienceRule, data: AudienceData, options: AudienceOptions, signal?: AbortSignal): Promise<number> {
   const compiled = await compileAudience(rule, data, options);
+  if (compiled.kind === 'sql') return signal?.aborted ? 0 : countSql(compiled.sql);
   let n = 0;
   for await (const page of memberPages(compiled, data, signal)) n += page.length;
   return n;
@@ -52,6 +61,10 @@ export async function countMembers(rule: AudienceRule, data: AudienceData, optio
 /** Member ids in pages, for the executor and exports. */
 export async function* streamMemberIds(rule: AudienceRule, data: AudienceData, options: AudienceOptions, signal?: AbortSignal): AsyncGenerator<string[]> {
   const compiled = await compileAudience(rule, data, options);
+  if (compiled.kind === 'sql') {
+    yield* sqlPages(compiled.sql, 'ids', signal);
+    return;
+  }
   for await (const page of memberPages(compiled, data, signal)) yield page.map((d) => d.externalId);
 }
 
@@ -59,7 +72,8 @@ export async function* streamMemberIds(rule: AudienceRule, data: AudienceData, o
 export async function sampleMembers(rule: AudienceRule, data: AudienceData, options: AudienceOptions, limit = 10): Promise<CustomerDoc[]> {
   const compiled = await compileAudience(rule, data, options);
   const out: CustomerDoc[] = [];
-  for await (const page of memberPages(compiled, data)) {
+  const pages = compiled.kind === 'sql' ? sqlPages(compiled.sql, 'docs', undefined, limit) : memberPages(compiled, data);
+  for await (const page of pages) {
     out.push(...page.slice(0, limit - out.length));
     if (out.length >= limit) break;
   }
