@@ -28,6 +28,18 @@ export interface ValidWindow {
 /** The usable window of a right granted at `grantedAt` in `zone` (null validity: from now on, forever). */
 export function validWindow(validity: Validity | null, grantedAt: number, zone: string): ValidWindow {
   if (!validity) return { validFrom: grantedAt, expiresAt: null };
+  // A batch grants one right at one instant many times over: the last answer is kept (the
+  // same validity object, instant and zone give the same window; the function stays pure).
+  const last = lastWindow;
+  if (last && last.validity === validity && last.grantedAt === grantedAt && last.zone === zone) return { ...last.window };
+  const window = computeWindow(validity, grantedAt, zone);
+  lastWindow = { validity, grantedAt, zone, window };
+  return { ...window };
+}
+
+let lastWindow: { validity: Validity; grantedAt: number; zone: string; window: ValidWindow } | null = null;
+
+function computeWindow(validity: Validity, grantedAt: number, zone: string): ValidWindow {
   if (validity.type === 'fixed') {
     return { validFrom: startOfLocalDate(validity.from, zone), expiresAt: startOfLocalDate(addDays(validity.to, 1), zone) };
   }

@@ -17,8 +17,24 @@ const hash = (text: string, length: number) => createHash('sha256').update(text)
  */
 export function bundleIdFor(key: GrantKey, attempt: number): string {
   const customer = /^[A-Za-z0-9_-]{1,32}$/.test(key.customerId) ? key.customerId : `#${hash(key.customerId, 16)}`;
-  const base = `B${hash(JSON.stringify([key.planId, key.occurrence]), 14)}.${customer}.${hash(key.actionId, 6)}`;
+  const base = `B${runPart(key)}.${customer}.${actionPart(key.actionId)}`;
   return attempt === 1 ? base : `${base}~${attempt}`;
+}
+
+// A batch's keys share their plan, occurrence and action: their hashes are kept, not redone per key.
+let lastRun = { planId: '', occurrence: '', part: '' };
+let lastAction = { actionId: '', part: '' };
+
+function runPart(key: GrantKey): string {
+  if (lastRun.part === '' || lastRun.planId !== key.planId || lastRun.occurrence !== key.occurrence) {
+    lastRun = { planId: key.planId, occurrence: key.occurrence, part: hash(JSON.stringify([key.planId, key.occurrence]), 14) };
+  }
+  return lastRun.part;
+}
+
+function actionPart(actionId: string): string {
+  if (lastAction.part === '' || lastAction.actionId !== actionId) lastAction = { actionId, part: hash(actionId, 6) };
+  return lastAction.part;
 }
 
 export function grantIdFor(bundleId: string, index: number): string {
