@@ -12,7 +12,7 @@ import { generateDemo } from '../../../resources/demo/generate-demo.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
 import { compileAudience } from './compile-audience.ts';
 import { countMembers, explainAudience, memberPages, sampleMembers, streamMemberIds } from './evaluate-audience.ts';
-import { sqlTuning } from './sql-audience.ts';
+import { countSql, sqlPages, sqlTuning } from './sql-audience.ts';
 import { openCustomerDatabase } from './test-database.ts';
 
 const now = Date.parse('2026-11-25T04:00:00Z');
@@ -202,6 +202,23 @@ describe('audience evaluation on the database', () => {
     const docs: string[] = [];
     for await (const page of memberPages(await compileAudience(rule, data, options), data)) docs.push(...page.map((d) => d.externalId));
     expect(docs).toEqual(pages.flat());
+  });
+
+  it('pages in id order from a driving condition (birthday month-days, a small behaviour set)', async () => {
+    for (const root of [
+      rules['gold members with a birthday this month who browsed but did not buy'],
+      { op: 'and', children: [{ kind: 'birthday', when: 'thisMonth' }, { op: 'not', child: { kind: 'fan' } }] },
+      { op: 'and', children: [rules['browsed coffee at least twice in 30 days'], { kind: 'attribute', field: 'level', cmp: 'lt', value: 3 }] },
+    ]) {
+      const rule = validateRule({ version: 1, root });
+      const compiled = await compileAudience(rule, data, options);
+      if (compiled.kind !== 'sql') throw new Error('expected SQL');
+      expect(compiled.sql.driver).toBeDefined();
+      const ids: string[] = [];
+      for await (const page of sqlPages(compiled.sql, 'ids', undefined, 7)) ids.push(...page);
+      expect(ids).toEqual(reference(rule.root));
+      expect(countSql(compiled.sql)).toBe(ids.length);
+    }
   });
 
   it('samples and explains', async () => {

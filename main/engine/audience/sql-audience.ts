@@ -5,7 +5,7 @@ import { CHANNELS, EVENT_TYPES, type EventType } from '../../core/customers/cust
 import { DAY_MS } from '../../core/period/calendar.ts';
 import type { CustomerDoc } from '../../db/schemas/customers.ts';
 import { fromEventDoc, type CustomerEventDoc } from '../../db/schemas/customer-events.ts';
-import { KEY_END, keyPrefix, type SqlReader } from '../../db/storage-sqlite/sql-reader.ts';
+import { KEY_END, keyPrefix, toSqliteKey, type SqlReader } from '../../db/storage-sqlite/sql-reader.ts';
 import type { AudienceOptions } from './audience-data.ts';
 import { digestAnswers, type BehaviourLike } from './behaviour-sets.ts';
 import { registerSet, releaseSetsWith, withReader, type SqlSource } from './sql-source.ts';
@@ -52,6 +52,11 @@ const consent = (channel: string) => field(`$.consent.${channel}`);
 /** The covering index of customers: the id (page order) first, then every field rules read. */
 export const CUSTOMER_INDEX_EXPRESSIONS = ['id', ...Object.values(C), ...EVENT_TYPES.map(lastEventAt), ...CHANNELS.map(consent)];
 
+/** Customers by birthday month-day (`MM-DD`), for rules that keep a few birthdays. */
+const BIRTHDAY_INDEX = 'audience_birthday';
+const MONTH_DAY = `substr(${C.birthday}, 6)`;
+const BIRTHDAY_INDEX_EXPRESSIONS = [MONTH_DAY, 'id'];
+
 const E = {
   type: field('type'),
   at: field('at'),
@@ -68,6 +73,25 @@ export interface SqlAudience {
   /** The rule as a condition on a row of the customers table (`deleted = 0` not included). */
   where: string;
   params: unknown[];
+  /**
+   * A necessary condition from one top-level condition that keeps few customers (birthday
+   * month-days, a small behaviour set): `id IN (SELECT <id> FROM <from> WHERE <where>)`, so
+   * only those customers are looked up in the covering index.
+   */
+  driver?: Driver;
+}
+
+interface Driver {
+  /** The candidate ids (as stored in the `id` column) and where they come from. */
+  id: string;
+  from: string;
+  where: string;
+  params: unknown[];
+}
+
+/** The driver's condition; with `after`, only ids after a page's last id (one more parameter). */
+function driverSql(driver: Driver, after: boolean): string {
+  return `id IN (SELECT ${driver.id} FROM ${driver.from} WHERE ${driver.where}${after ? ` AND ${driver.id} > ?` : ''})`;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -80,6 +104,10 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 class RuleCompiler {
   readonly params: unknown[] = [];
   readonly handles: number[] = [];
+  /** Month-days each birthday condition may match (over all zones). */
+  readonly monthDays = new Map<RuleNode, string[]>();
+  /** Customers of each behaviour condition answered by a set alone. */
+  readonly behaviourSets = new Map<RuleNode, ReadonlySet<string>>();
   private readonly zoneDays = new Map<string, number>();
   private storeIds: string[] | undefined;
 
@@ -196,8 +224,14 @@ class RuleCompiler {
    * default zone's get their own month-days.
    */
   private birthday(c: BirthdayCondition): string {
-    const monthDays = (day: number) =>
-      twoValued(`(${C.birthday} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND substr(${C.birthday}, 6) IN (${this.bind(...matchingMonthDays(c.when, day, this.options.leapDay))}))`);
+    const all = new Set<string>();
+    this.monthDays.set(c, []);
+    const monthDays = (day: number) => {
+      const keys = matchingMonthDays(c.when, day, this.options.leapDay);
+      for (const k of keys) all.add(k);
+      this.monthDays.set(c, [...all]);
+      return twoValued(`(${C.birthday} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND ${MONTH_DAY} IN (${this.bind(...keys)}))`);
+    };
     const defaultDay = this.targetDay(this.options.defaultZone, c.offsetDays);
     const zoneOf = this.options.zoneOf;
     if (!zoneOf) return monthDays(defaultDay);
@@ -224,6 +258,11 @@ class RuleCompiler {
     return this.storeIds;
   }
 
+  private memberOf(c: BehaviourLike, set: ReadonlySet<string>): string {
+    this.behaviourSets.set(c, set);
+    return this.member(set);
+  }
+
   private member(set: ReadonlySet<string>): string {
     const handle = registerSet(set);
     this.handles.push(handle);
@@ -237,10 +276,10 @@ class RuleCompiler {
    * from their own events. Other behaviour: the set of customers from the events index.
    */
   private behaviour(c: BehaviourLike): string {
-    if (!digestAnswers(c)) return this.member(customersWithBehaviourSql(this.reader, this.source, c, this.options.now));
+    if (!digestAnswers(c)) return this.memberOf(c, customersWithBehaviourSql(this.reader, this.source, c, this.options.now));
     const late = customersWithEventsAfter(this.reader, this.source, c.kind === 'absence' ? [c.event, c.thenNo] : [c.event], this.options.now);
     if (late.size === 0) return this.digest(c);
-    if (late.size > sqlTuning.maxLate) return this.member(customersWithBehaviourSql(this.reader, this.source, c, this.options.now));
+    if (late.size > sqlTuning.maxLate) return this.memberOf(c, customersWithBehaviourSql(this.reader, this.source, c, this.options.now));
     const exact = new Set<string>();
     for (const id of late) if (matchesOwnEvents(this.reader, this.source, id, c, this.options.now)) exact.add(id);
     return `(CASE WHEN ${this.member(late)} THEN ${this.member(exact)} ELSE ${this.digest(c)} END)`;
@@ -338,10 +377,47 @@ export function compileSql(rule: AudienceRule, source: SqlSource, options: Audie
     reader.ensureIndex(table, INDEX, CUSTOMER_INDEX_EXPRESSIONS);
     const compiler = new RuleCompiler(reader, source, options);
     const where = compiler.node(rule.root);
-    const compiled: SqlAudience = { source, where, params: compiler.params };
+    const driver = chooseDriver(reader, table, rule, compiler);
+    const compiled: SqlAudience = { source, where, params: compiler.params, ...(driver ? { driver } : {}) };
     releaseSetsWith(compiled, compiler.handles);
     return compiled;
   });
+}
+
+/** A driver is used when it keeps at most this share of the customers. */
+const DRIVER_SHARE = 0.25;
+
+/**
+ * The top-level condition that keeps the fewest customers, when few enough: a birthday (its
+ * month-days, from an index of customers by month-day) or a behaviour set (its ids).
+ */
+function chooseDriver(reader: SqlReader, table: string, rule: AudienceRule, compiler: RuleCompiler): Driver | undefined {
+  const conjuncts = 'op' in rule.root && rule.root.op === 'and' ? rule.root.children : [rule.root];
+  const [total] = reader.rows<[number]>(`SELECT count(*) FROM ${table}`)[0] ?? [0];
+  let best: { estimate: number; make: () => Driver } | undefined;
+  for (const node of conjuncts) {
+    const keys = compiler.monthDays.get(node);
+    const set = compiler.behaviourSets.get(node);
+    const estimate = keys ? (total * keys.length) / 366 : set ? set.size : Infinity;
+    if (estimate > total * DRIVER_SHARE || (best && best.estimate <= estimate)) continue;
+    if (keys) {
+      best = {
+        estimate,
+        make: () => {
+          reader.ensureIndex(table, BIRTHDAY_INDEX, BIRTHDAY_INDEX_EXPRESSIONS);
+          return {
+            id: 'id',
+            from: `${table} INDEXED BY ${reader.indexName(table, BIRTHDAY_INDEX)}`,
+            where: `${MONTH_DAY} IN (${placeholders(keys.length)}) AND deleted = 0`,
+            params: keys,
+          };
+        },
+      };
+    } else if (set) {
+      best = { estimate, make: () => ({ id: 'value', from: 'json_each(?)', where: '1', params: [JSON.stringify([...set].map(toSqliteKey))] }) };
+    }
+  }
+  return best?.make();
 }
 
 function customersFrom(reader: SqlReader, source: SqlSource): string {
@@ -352,7 +428,12 @@ function customersFrom(reader: SqlReader, source: SqlSource): string {
 /** How many customers match: one scan of the customers' covering index. */
 export function countSql(compiled: SqlAudience): number {
   return withReader(compiled.source, (reader) => {
-    const [row] = reader.rows<[number]>(`SELECT count(*) FROM ${customersFrom(reader, compiled.source)} WHERE deleted = 0 AND ${compiled.where}`, ...compiled.params);
+    const driver = compiled.driver;
+    const [row] = reader.rows<[number]>(
+      `SELECT count(*) FROM ${customersFrom(reader, compiled.source)} WHERE ${driver ? `${driverSql(driver, false)} AND ` : ''}deleted = 0 AND ${compiled.where}`,
+      ...(driver?.params ?? []),
+      ...compiled.params,
+    );
     return row?.[0] ?? 0;
   });
 }
@@ -361,7 +442,8 @@ const PAGE = 2000;
 
 /**
  * Members in pages ordered by id (the index's order), each page a statement that continues
- * after the last id of the previous one: constant memory, no statement open between pages.
+ * after the last id of the previous one (in the driver too, when there is one): constant
+ * memory, no statement open between pages.
  * `ids`: only the external ids; otherwise the documents.
  */
 export async function* sqlPages<T extends 'ids' | 'docs'>(
@@ -374,10 +456,12 @@ export async function* sqlPages<T extends 'ids' | 'docs'>(
   let after = '';
   for (;;) {
     if (signal?.aborted) return;
+    const driver = compiled.driver;
     const rows = withReader(compiled.source, (reader) =>
       reader.rows<[string, string]>(
         `SELECT id, ${what === 'ids' ? C.externalId : 'data'} FROM ${customersFrom(reader, compiled.source)}
-         WHERE id > ? AND deleted = 0 AND ${compiled.where} ORDER BY id LIMIT ?`,
+         WHERE ${driver ? `${driverSql(driver, true)} AND ` : ''}id > ? AND deleted = 0 AND ${compiled.where} ORDER BY id LIMIT ?`,
+        ...(driver ? [...driver.params, after] : []),
         after,
         ...compiled.params,
         pageSize,
