@@ -9,7 +9,16 @@ import type { PlanInput } from '../main/core/plans/plan.ts';
 import { openDatabase } from '../main/db/open-database.ts';
 import { toCustomerDoc } from '../main/db/schemas/customers.ts';
 import type { MessageDoc } from '../main/db/schemas/messages.ts';
-import { customers, openEngineTest, staff, ZONE, coupon } from '../main/engine/executor/test-engine.ts';
+import { customers, openEngineTest, staff, ZONE, coupon, T0 } from '../main/engine/executor/test-engine.ts';
+import { ManualClock } from '../main/core/clock.ts';
+import { generateCode, randomPrefix } from '../main/core/rights/coupon-code.ts';
+import { applyGrantEvent, newGrant } from '../main/core/rights/grant.ts';
+import { reservedRecord, transitionRecord, type OperationRecord } from '../main/core/rights/operation-record.ts';
+import { toGrantDoc } from '../main/db/schemas/grants.ts';
+import { toRecordDoc } from '../main/db/schemas/operation-records.ts';
+import { messageIdFor } from '../main/engine/executor/chunk-processor.ts';
+import { bundleIdFor, cryptoRandomBytes, grantIdFor } from '../main/engine/rights/ids.ts';
+import { RightsService } from '../main/engine/rights/rights-service.ts';
 import { makeTempDir } from '../main/testing/temp-dir.ts';
 import { printTable } from './table.ts';
 import { settleHeaders, settleRows, throttleAccuracyHeaders, throttleAccuracyRows } from './throttle-compare.ts';
@@ -35,18 +44,69 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+function rawMessage(i: number, id = `M${String(i).padStart(10, '0')}`): MessageDoc {
+  return {
+    id, customerId: `c${String(i).padStart(6, '0')}`, storeId: 'S1', planId: 'P1', runId: 'R1', channel: 'sms', templateId: 'sms',
+    locale: 'zh-CN', subject: '', body: `客户${i}，券码 ABCD-EFGH-JKLM-NPQ5`, state: 'sent', attempts: 1, nextAttemptAt: 9_999_999_999_999, sentAt: 1, providerMessageId: 'outbox-2026-03-10.csv',
+    createdAt: 1, updatedAt: 1,
+  };
+}
+
 /** Raw: message documents (the size of one item's message) bulk-inserted in batches of 500. */
 async function rawInsertRate(n: number): Promise<number> {
   const dir = makeTempDir('campaign-desk-bench-raw-');
   const database = await openDatabase({ dataDir: dir.path });
-  const docs: MessageDoc[] = Array.from({ length: n }, (_, i) => ({
-    id: `M${String(i).padStart(10, '0')}`, customerId: `c${String(i).padStart(6, '0')}`, storeId: 'S1', planId: 'P1', runId: 'R1', channel: 'sms', templateId: 'sms',
-    locale: 'zh-CN', subject: '', body: `客户${i}，券码 ABCD-EFGH-JKLM-NPQ5`, state: 'sent', attempts: 1, nextAttemptAt: 9_999_999_999_999, sentAt: 1, providerMessageId: 'outbox-2026-03-10.csv',
-    createdAt: 1, updatedAt: 1,
-  }));
+  const docs = Array.from({ length: n }, (_, i) => rawMessage(i));
   const start = performance.now();
   for (let i = 0; i < docs.length; i += 500) await database.collections.messages.bulkInsert(docs.slice(i, i + 500));
   const rate = (n / (performance.now() - start)) * 1000;
+  await database.close();
+  dir.remove();
+  return rate;
+}
+
+/**
+ * Raw, the documents one executor item writes (its grant, the grant's two records, the message
+ * and its record), bulk-inserted per collection in batches of 500 with the executor's ids:
+ * the ceiling of the executor on this storage, with no reads, checks or sending at all.
+ */
+async function rawItemDocsRate(n: number): Promise<number> {
+  const dir = makeTempDir('campaign-desk-bench-raw-item-');
+  const database = await openDatabase({ dataDir: dir.path });
+  const clock = new ManualClock(T0);
+  const { service } = await RightsService.open({ collections: database.collections, clock, zone: () => ZONE });
+  const right = await service.catalog.createRight(coupon, staff);
+  const actor = { type: 'plan', id: 'P1' } as const;
+  // Codes of a batch share a random prefix, as the ledger's do (one index range per batch).
+  let prefix = '';
+  const item = (i: number) => {
+    if (i % 500 === 1) prefix = randomPrefix(cryptoRandomBytes, 2);
+    const key = { planId: 'P1', occurrence: 'o', customerId: `c${String(i).padStart(6, '0')}`, actionId: 'coupon' };
+    const bundleId = bundleIdFor(key, 1);
+    const reserved = newGrant({
+      id: grantIdFor(bundleId, 0), key, bundleId, index: 0, runId: 'R1', right, packageId: null, packageVersion: null, rightStockId: null, packageStockId: null,
+      code: generateCode(cryptoRandomBytes, prefix), zone: ZONE, now: T0,
+    });
+    const granted = applyGrantEvent(reserved, { type: 'commit' }, T0);
+    const message = rawMessage(i, messageIdFor('P1', 'o', key.customerId, 'sms'));
+    const sent: OperationRecord = {
+      id: `${message.id}.sent`, type: 'message-sent', at: T0, customerId: key.customerId, grantId: null, code: null, rightId: null, rightVersion: null, rightName: null, rightKind: null,
+      packageId: null, packageVersion: null, planId: 'P1', runId: 'R1', occurrence: null, fromState: null, toState: null, actor, reason: 'sms', pointsDelta: 0, growthDelta: 0, corrects: null,
+    };
+    return { grant: toGrantDoc(granted), records: [reservedRecord(reserved, actor), transitionRecord(reserved, granted, { type: 'commit' }, actor, null)], message, sent };
+  };
+  const items = Array.from({ length: n }, (_, i) => item(i + 1));
+  const { grants, operationRecords, messages } = database.collections;
+  const start = performance.now();
+  for (let i = 0; i < items.length; i += 500) {
+    const batch = items.slice(i, i + 500);
+    await grants.bulkInsert(batch.map((d) => d.grant));
+    await operationRecords.bulkInsert(batch.flatMap((d) => d.records).map(toRecordDoc));
+    await messages.bulkInsert(batch.map((d) => d.message));
+    await operationRecords.bulkInsert(batch.map((d) => toRecordDoc(d.sent)));
+  }
+  const rate = (n / (performance.now() - start)) * 1000;
+  await service.close();
   await database.close();
   dir.remove();
   return rate;
@@ -119,11 +179,13 @@ export default async function engineBench(): Promise<void> {
   const durationMs = flag('seconds', 10) * 1000;
 
   const raw = await rawInsertRate(Math.min(n, 50_000));
+  const rawItem = await rawItemDocsRate(Math.min(n, 50_000));
   const executor = await executorRate(n);
   printTable(
     ['measure', 'items or docs/s', 'vs raw insert', 'note'],
     [
       ['raw bulk insert (message docs, batches of 500)', raw, '1.00', 'the storage, one doc per item'],
+      ['raw bulk insert of one item\'s 5 documents', rawItem, (rawItem / raw).toFixed(2), 'grant + 2 records + message + record, no reads or checks: the ceiling'],
       [`executor, unthrottled (${n.toLocaleString('en-US')} customers)`, executor.rate, (executor.rate / raw).toFixed(2), `grant + 2 records + message + record + outbox line per item; ${executor.seconds.toFixed(0)} s; target ≥ 0.25`],
     ],
   );
