@@ -6,6 +6,7 @@ import {
   type RxStorage,
   type RxStorageInstanceCreationParams,
 } from 'rxdb';
+import { EXPRESSION_INDEXES, expressionIndexesOf } from '../expression-indexes.ts';
 import { acquireSqliteFile, attachmentsTableName, quoteIdentifier, releaseSqliteFile } from './sqlite-file.ts';
 import { RxStorageInstanceSqlite } from './rx-storage-instance-sqlite.ts';
 import { indexKeyEncoder } from './sqlite-index-key.ts';
@@ -75,7 +76,8 @@ function createInstance<RxDocType>(
       encode: indexKeyEncoder(schema, fields),
     }));
     const keysOf = (doc: object) => indexes.map((index) => index.encode(index.getIndexableString(doc)));
-    file.ensureTable({ name: table, collectionName: params.collectionName, schemaVersion: schema.version, indexes: fieldLists, attachments, keysOf });
+    const expressionIndexes = expressionIndexesOf(params.collectionName, storage.settings.expressionIndexes ?? EXPRESSION_INDEXES);
+    file.ensureTable({ name: table, collectionName: params.collectionName, schemaVersion: schema.version, indexes: fieldLists, attachments, keysOf, expressionIndexes });
     const t = quoteIdentifier(table);
     const keyNames = indexes.map((index) => `, ${index.column}`).join('');
     const keyParams = indexes.map(() => ', ?').join('');

@@ -22,12 +22,17 @@ export interface SqlReader {
    * (its planner cannot know that one key range per outer row is small).
    */
   keyed(table: string, n: number, alias: string): string;
-  /** The quoted name of an index made by `ensureIndex` (for `INDEXED BY`). */
+  /**
+   * The quoted name of an expression index of a table (for `INDEXED BY`): one declared in
+   * `main/db/expression-indexes.ts` (the storage creates those when it opens the database) or
+   * one made by `ensureIndex`.
+   */
   indexName(table: string, name: string): string;
   /** Rows as arrays (`raw`), for speed. */
   rows<T extends unknown[]>(sql: string, ...params: unknown[]): T[];
   /**
-   * Creates (once) an index `<table>:<name>` on expressions of a collection's table, e.g.
+   * Creates (once) an index `<table>:<name>` on expressions of a collection's table at the first
+   * query (slow once on a large table: prefer declaring it in `main/db/expression-indexes.ts`), e.g.
    * `data->>'planKey'`, followed by the `deleted` column. SQLite keeps it up to date on every
    * write; a query whose columns are among its expressions is answered from the index alone
    * (covering) without parsing the documents. With `where` it is a partial index (queries

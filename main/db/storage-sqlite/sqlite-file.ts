@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BugError, CampaignError } from '../../core/errors/campaign-error.ts';
+import type { ExpressionIndex } from '../expression-indexes.ts';
 
 /** `PRAGMA application_id` of files this storage created ('CDk1'): tells them from other SQLite files. */
 export const APPLICATION_ID = 0x43446b31;
@@ -30,6 +31,8 @@ export interface TableSpec {
   attachments: boolean;
   /** The key columns' values for a stored document (to recompute keys of an older format). */
   keysOf: (doc: object) => string[];
+  /** Expression indexes declared for the collection (`main/db/expression-indexes.ts`). */
+  expressionIndexes: readonly ExpressionIndex[];
 }
 
 /**
@@ -61,6 +64,7 @@ export class SqliteFile {
         throw new BugError(`Table ${spec.name} in ${this.path} has other indexes than its schema (same schema version, changed schema?)`);
       }
       if (existing.key_format < KEY_FORMAT) this.rekey(spec);
+      this.ensureExpressionIndexes(spec);
       return;
     }
     const t = quoteIdentifier(spec.name);
@@ -76,10 +80,30 @@ export class SqliteFile {
           `CREATE TABLE ${quoteIdentifier(attachmentsTableName(spec.name))} (doc_id TEXT NOT NULL, attachment_id TEXT NOT NULL, digest TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc_id, attachment_id)) WITHOUT ROWID`,
         );
       }
+      for (const index of spec.expressionIndexes) this.db.exec(expressionIndexSql(spec.name, index));
       this.db
         .prepare(`INSERT INTO ${REGISTRY} (name, collection, version, indexes, attachments, key_format) VALUES (?, ?, ?, ?, ?, ?)`)
         .run(spec.name, spec.collectionName, spec.schemaVersion, indexesJson, spec.attachments ? 1 : 0, KEY_FORMAT);
     })();
+  }
+
+  /**
+   * Creates the declared expression indexes an existing table lacks, and recreates those whose
+   * declaration changed (SQLite keeps each index's CREATE statement). Indexes made otherwise
+   * (e.g. `SqlReader.ensureIndex`) are left alone.
+   */
+  private ensureExpressionIndexes(spec: TableSpec): void {
+    const stored = this.db.prepare<[string], string | null>(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`).pluck();
+    for (const index of spec.expressionIndexes) {
+      const sql = expressionIndexSql(spec.name, index);
+      const name = expressionIndexName(spec.name, index.name);
+      const existing = stored.get(name);
+      if (existing === sql) continue;
+      this.db.transaction(() => {
+        if (existing !== undefined) this.db.exec(`DROP INDEX ${quoteIdentifier(name)}`);
+        this.db.exec(sql);
+      })();
+    }
   }
 
   /** Recomputes every key column of a table written with an older key format; one transaction. */
@@ -116,6 +140,16 @@ export class SqliteFile {
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(this.path + suffix, { force: true });
     }
   }
+}
+
+export function expressionIndexName(table: string, name: string): string {
+  return `${table}:${name}`;
+}
+
+/** The CREATE INDEX statement of a declared expression index, exactly as SQLite keeps it in `sqlite_master.sql`. */
+export function expressionIndexSql(table: string, index: ExpressionIndex): string {
+  const where = index.where ? ` WHERE ${index.where}` : '';
+  return `CREATE INDEX ${quoteIdentifier(expressionIndexName(table, index.name))} ON ${quoteIdentifier(table)} (${[...index.expressions, 'deleted'].join(', ')})${where}`;
 }
 
 export function attachmentsTableName(table: string): string {

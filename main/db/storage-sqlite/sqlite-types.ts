@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { ExpressionIndex } from '../expression-indexes.ts';
 import type { SqliteFile } from './sqlite-file.ts';
 
 /** Settings of `getRxStorageSqlite()`. */
@@ -10,6 +11,11 @@ export interface SqliteStorageSettings {
    * Must be stable: the same name always maps to the same file.
    */
   fileName?: (databaseName: string) => string;
+  /**
+   * Expression indexes to keep on collections' tables (default: `EXPRESSION_INDEXES` of
+   * `main/db/expression-indexes.ts`): created with a table, and at open where missing.
+   */
+  expressionIndexes?: readonly ExpressionIndex[];
 }
 
 /** Per-collection options; the SQLite storage has none yet. */

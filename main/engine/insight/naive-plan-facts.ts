@@ -34,14 +34,19 @@ export async function loadPlanDataNaive(collections: AppCollections, planId: str
   const planGrants = allGrants.filter((g) => g.planKey === planId);
 
   const groups = new Map<string, GrantGroup>();
+  const group = (g: (typeof planGrants)[number], bucket: number) => {
+    const key = JSON.stringify([g.runId, g.rightId, g.rightVersion, bucket]);
+    let found = groups.get(key);
+    if (!found) {
+      found = { runId: g.runId ?? '', rightId: g.rightId, rightVersion: g.rightVersion, rightName: g.rightName, kind: g.kind, params: g.params as Record<string, unknown>, bucket, granted: 0, used: 0 };
+      groups.set(key, found);
+    }
+    return found;
+  };
   for (const g of planGrants) {
     if (g.grantedAt === null) continue;
-    const gb = bucketOf(g.grantedAt);
-    const ub = g.usedAt === null ? null : bucketOf(g.usedAt);
-    const key = JSON.stringify([g.runId, g.rightId, g.rightVersion, gb, ub]);
-    const group = groups.get(key);
-    if (group) group.count++;
-    else groups.set(key, { runId: g.runId ?? '', rightId: g.rightId, rightVersion: g.rightVersion, rightName: g.rightName, kind: g.kind, params: g.params as Record<string, unknown>, grantedBucket: gb, usedBucket: ub, count: 1 });
+    group(g, bucketOf(g.grantedAt)).granted++;
+    if (g.usedAt !== null) group(g, bucketOf(g.usedAt)).used++;
   }
 
   const customers = new Set(planGrants.filter((g) => g.grantedAt !== null).map((g) => g.customerId));

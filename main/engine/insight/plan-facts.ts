@@ -12,7 +12,10 @@ export interface PlanHead {
   storeId: string;
 }
 
-/** One group of a plan's grants: run, right version, and the 15-minute buckets of commit and use. */
+/**
+ * A plan's grants of one right version in one run in one 15-minute bucket: how many were
+ * committed (`granted`) and how many used (`used`) in it. Only committed grants count.
+ */
 export interface GrantGroup {
   runId: string;
   rightId: string;
@@ -20,10 +23,10 @@ export interface GrantGroup {
   rightName: string;
   kind: string;
   params: Record<string, unknown>;
-  /** Bucket start (epoch ms) of `grantedAt`, null when not committed. */
-  grantedBucket: number | null;
-  usedBucket: number | null;
-  count: number;
+  /** Bucket start (epoch ms). */
+  bucket: number;
+  granted: number;
+  used: number;
 }
 
 export function runFact(run: Run): RunFact {
@@ -61,7 +64,6 @@ export function rightsAndTimes(groups: readonly GrantGroup[]): { rights: RightFa
     return t;
   };
   for (const g of groups) {
-    if (g.grantedBucket === null) continue;
     const isRedeemable = redeemable(g.kind, g.params);
     const key = `${g.runId}\u0000${g.rightId}\u0000${g.rightVersion}`;
     let r = rights.get(key);
@@ -69,14 +71,12 @@ export function rightsAndTimes(groups: readonly GrantGroup[]): { rights: RightFa
       r = { runId: g.runId, rightId: g.rightId, rightName: g.rightName, kind: g.kind, unitCostCents: rightCostCents(g.kind as RightKind, g.params), redeemable: isRedeemable, granted: 0, used: 0 };
       rights.set(key, r);
     }
-    r.granted += g.count;
-    const t = time(g.runId, g.grantedBucket);
-    t.granted += g.count;
-    if (isRedeemable) t.grantedRedeemable += g.count;
-    if (g.usedBucket !== null) {
-      r.used += g.count;
-      time(g.runId, g.usedBucket).used += g.count;
-    }
+    r.granted += g.granted;
+    r.used += g.used;
+    const t = time(g.runId, g.bucket);
+    t.granted += g.granted;
+    t.used += g.used;
+    if (isRedeemable) t.grantedRedeemable += g.granted;
   }
   return { rights: [...rights.values()], times: [...times.values()] };
 }
