@@ -163,3 +163,72 @@ describe('campaign results on a real database', () => {
     expect(d.daily.find((x) => x.date === '2026-03-11')).toMatchObject({ orders: 3, revenue: 16_000, attributedRevenue: 8000 });
   });
 });
+
+describe('campaign results of a plan with two runs and two rights (real database)', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let database: AppDatabase;
+  beforeEach(async () => {
+    dir = makeTempDir('campaign-desk-insight-');
+    database = await openDatabase({ dataDir: dir.path });
+    const c = database.collections;
+    await c.plans.bulkInsert([planDoc('plan-m', 'Plan M', 'S1', T0), planDoc('plan-x', 'Plan X', 'S1', T0)]);
+    await c.planRuns.bulkInsert([
+      runDoc('m1', 'plan-m', T0, { total: 3, done: 2, granted: 2, skipped: 1 }, { holdout: 1 }),
+      runDoc('m2', 'plan-m', T0 + 3 * DAY_MS, { total: 2, done: 1, granted: 1, skipped: 1 }, { holdout: 1 }),
+      runDoc('x1', 'plan-x', T0 + DAY_MS, { total: 1, done: 1, granted: 1 }),
+    ]);
+    await c.tasks.bulkInsert([
+      taskDoc('m1', 'plan-m', 0, [
+        { customerId: 'c1', item: { s: 'done', a: 1, g: 1 } },
+        { customerId: 'c8', item: { s: 'skipped', r: 'holdout', a: 0 } },
+        { customerId: 'c2', item: { s: 'done', a: 1, g: 1 } },
+      ], T0),
+      taskDoc('m2', 'plan-m', 0, [
+        { customerId: 'c1', item: { s: 'done', a: 1, g: 1 } },
+        { customerId: 'c9', item: { s: 'skipped', r: 'holdout', a: 0 } },
+      ], T0 + 3 * DAY_MS),
+    ]);
+    await c.grants.bulkInsert([
+      // c1 gets two rights in m1, two hours apart: the touch is the first.
+      grantDoc({ planId: 'plan-m', runId: 'm1', customerId: 'c1', grantedAt: T0, usedAt: T0 + 2 * DAY_MS }),
+      grantDoc({ planId: 'plan-m', runId: 'm1', customerId: 'c1', grantedAt: T0 + 2 * H, kind: 'points', params: { amount: 100 }, rightId: 'R-2' }),
+      grantDoc({ planId: 'plan-m', runId: 'm1', customerId: 'c2', grantedAt: T0 }),
+      grantDoc({ planId: 'plan-m', runId: 'm2', customerId: 'c1', grantedAt: T0 + 3 * DAY_MS, usedAt: T0 + 3 * DAY_MS + H }),
+      grantDoc({ planId: 'plan-x', runId: 'x1', customerId: 'c2', grantedAt: T0 + DAY_MS }),
+    ]);
+    await c.events.bulkInsert([
+      orderDoc('p1', 'c1', T0 + H, 1000), //            m1 (before the second right: the first touch holds it)
+      orderDoc('p2', 'c1', T0 + DAY_MS, 2000), //       m1
+      orderDoc('p3', 'c1', T0 + 4 * DAY_MS, 3000), //   m1 and m2 hold it: m2 (the last touch)
+      orderDoc('p4', 'c2', T0 + 2 * DAY_MS, 4000), //   plan-x touched c2 after m1
+      orderDoc('p5', 'c8', T0 + DAY_MS, 5000), //       control of m1
+    ]);
+  });
+  afterEach(async () => {
+    await database.close();
+    dir.remove();
+  });
+
+  it('counts an order two runs hold once, for the later run, and in both treatment groups; same as the naive full scan', async () => {
+    const insight = new InsightService(database.file, new ManualClock(T0 + 10 * DAY_MS), () => 'Asia/Shanghai');
+    const m = insight.planResults('plan-m');
+    expect(m.totals).toMatchObject({ orders: 3, revenue: 6000, buyers: 1, grants: 4, used: 2 });
+    expect(m.runs.map((r) => [r.id, r.orders, r.revenue])).toEqual([
+      ['m1', 2, 3000],
+      ['m2', 1, 3000],
+    ]);
+    expect(m.rights.map((r) => [r.rightId, r.granted, r.used])).toEqual([
+      ['R-1', 3, 2],
+      ['R-2', 1, 0],
+    ]);
+    // Treatment: m1 c1 (p1, p2, p3) and c2 (p4); m2 c1 (p3). Control: c8 (p5), c9.
+    expect(m.lift!.treatment).toMatchObject({ size: 3, converted: 3, revenue: 1000 + 2000 + 3000 + 4000 + 3000 });
+    expect(m.lift!.control).toMatchObject({ size: 2, converted: 1, revenue: 5000 });
+    for (const planId of ['plan-m', 'plan-x']) {
+      for (const windowDays of [1, 3, 5, 7, 30]) {
+        const naive = computePlanResults(await readPlanFactsNaive(database.collections, planId, windowDays * DAY_MS), { windowDays, zone: 'Asia/Shanghai' });
+        expect(insight.planResults(planId, { windowDays })).toEqual(naive);
+      }
+    }
+  });
+});

@@ -195,6 +195,8 @@ export function readPlanFactsSql(source: SqlReader, planId: string, windowMs: nu
         if (item.s === 'skipped' && item.r === HOLDOUT_REASON && customerIds[i] !== undefined) members.push(customerIds[i]);
       });
     }
+    // As the naive reader: a run whose chunks name no control member has no lift group.
+    if (members.length === 0) continue;
     const [converted, revenue] = reader.rows<[number, number]>(
       `SELECT count(DISTINCT k), coalesce(sum(amount), 0) FROM (
          SELECT m.key AS k, coalesce(${E.amount}, 0) AS amount FROM json_each(?) AS m CROSS JOIN ${orders}
