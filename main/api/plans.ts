@@ -3,6 +3,8 @@ import { previewMessage, type MessagePreview } from '../core/messages/template.t
 import { messageActionSchema, PLAN_STATUSES, type Plan } from '../core/plans/plan.ts';
 import type { Run } from '../core/plans/run.ts';
 import type { DryRun } from '../engine/executor/dry-run.ts';
+export type { PlanSiteView } from '../engine/engine.ts';
+import type { PlanSiteView } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
 import { defineMutation, defineQuery } from './define.ts';
 
@@ -19,10 +21,17 @@ export const planMethods = [
     (input, ctx): Promise<Plan[]> => ctx.services.engine.plans.list(input ?? {}),
   ),
   /** A plan with its recent runs, newest first. */
-  defineQuery('plans/get-plan', byId, async ({ id: planId }, ctx): Promise<{ plan: Plan; runs: Run[] }> => {
+  defineQuery('plans/get-plan', byId, async ({ id: planId }, ctx): Promise<{ plan: Plan; runs: Run[]; site: PlanSiteView }> => {
     const plan = await ctx.services.engine.plans.get(planId);
-    return { plan, runs: await ctx.services.engine.runs.list({ planId, limit: 50 }) };
+    return { plan, runs: await ctx.services.engine.runs.list({ planId, limit: 50 }), site: await ctx.services.engine.siteView(plan) };
   }),
+  /**
+   * At a store: this store's own values of the fields HQ lets stores set on an HQ plan (quiet
+   * hours, rate, time zone); `{}` clears them (EN_OVERRIDE_NOT_ALLOWED, EN_PLAN_INVALID).
+   */
+  defineMutation('plans/set-store-overrides', z.object({ id, overrides: z.unknown() }).strict(), ({ id: planId, overrides }, ctx): Promise<Plan> =>
+    ctx.services.engine.plans.setStoreOverrides(planId, overrides),
+  ),
   /** A new draft; the plan is validated (time, actions, templates) before anything is stored. */
   defineMutation('plans/create-plan', z.unknown(), (input, ctx): Promise<Plan> => ctx.services.engine.plans.create(input, actorOf(ctx))),
   /** Saves the next version; `expectedVersion` is the version the editor loaded (EN_PLAN_CONFLICT otherwise). */

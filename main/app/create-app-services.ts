@@ -96,6 +96,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     },
   });
   const marketingTypes = new MarketingTypes(plugins, options.clock, zone, options.pluginLimits?.callTimeoutMs);
+  const syncRef: { current: SyncService | null } = { current: null };
   const engine = await Engine.open({
     database,
     eligibility: marketingTypes.eligibility,
@@ -107,6 +108,8 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     dataDir,
     onChange: (what) => bus.emit('data-changed', { collection: what === 'plans' ? 'plans' : 'planRuns' }),
     onError: (error) => console.error('Engine:', error),
+    // Who runs which plan follows the sync setup (made just below, before anything runs).
+    role: () => syncRef.current?.siteRole() ?? { kind: 'standalone' },
   });
   engineRef.current = engine;
   const sync = new SyncService({
@@ -116,6 +119,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     allotments: { list: () => rights.inventory.list(), addAllotment: (input) => rights.inventory.addAllotment(input), returnAllotment: (id) => rights.inventory.returnAllotment(id) },
     onStatus: (status) => bus.emit('sync-status', status),
   });
+  syncRef.current = sync;
   if (options.startEngine) {
     // Replication runs beside the engine; failures show on the Sync screen, never stop the app.
     void sync.start().catch((error: unknown) => console.error('Sync:', error));

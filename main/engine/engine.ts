@@ -12,6 +12,8 @@ import { ENGINE_SETTINGS_KEY, engineSettingsSchema, loadEngineSettings, type Eng
 import { Executor } from './executor/executor.ts';
 import type { GovernanceSettings } from '../core/governance/governance.ts';
 import type { Plan } from '../core/plans/plan.ts';
+import { whoRunsPlan, type PlanRunner, type SiteRole } from '../core/plans/plan-runner.ts';
+import { NEVER } from '../db/schemas/schema-fields.ts';
 import { GovernanceService, loadGovernance } from './governance/governance-service.ts';
 import { grantActionCosts } from './governance/rights-value.ts';
 import { RiskGuard } from './governance/risk-guard.ts';
@@ -21,6 +23,7 @@ import { PlanStore } from './plans/plan-store.ts';
 import { DocStore } from './rights/doc-store.ts';
 import { actorLabel } from './rights/rights-catalog.ts';
 import type { RightsService } from './rights/rights-service.ts';
+import { LocalSchedules } from './scheduler/local-schedules.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { realTimer, ThrottleRegistry, type Timer } from './throttle/index.ts';
 
@@ -51,7 +54,21 @@ export interface EngineOptions {
   eligibility?: EligibilityHook;
   /** A plan or run changed (the UI's live feeds). */
   onChange?: (what: 'plans' | 'runs', id: string) => void;
+  /** What this installation is in the chain (the sync setup); standalone when absent. */
+  role?: () => SiteRole;
   onError?: (error: unknown) => void;
+}
+
+/** How a plan runs on this installation (plan detail): who runs it, when next, with which settings. */
+export interface PlanSiteView {
+  role: SiteRole['kind'];
+  /** This store's id at a store, else null. */
+  storeId: string | null;
+  runner: PlanRunner;
+  /** The next fire here: the plan's own, this store's schedule of an HQ plan, or NEVER. */
+  nextFireAt: number;
+  /** The settings this installation runs it with (an HQ plan at a store: with the store's overrides). */
+  effective: { quietHours?: Plan['limits']['quietHours']; maxRate?: number; timeZone: string };
 }
 
 /** A channel as the Settings screen shows it: secrets replaced by '••••'. */
@@ -85,6 +102,9 @@ export class Engine {
   private settingsCache: EngineSettings;
   private channelConfigs: ChannelConfig[];
   private stopWatching: () => void = () => undefined;
+  private readonly role: () => SiteRole;
+  /** A store's own schedules of HQ's plans. */
+  readonly localSchedules: LocalSchedules;
 
   private constructor(
     private readonly options: EngineOptions,
@@ -105,7 +125,9 @@ export class Engine {
         options.onError?.(error);
       }
     }
-    this.plans = new PlanStore(database.collections.plans, clock, options.newId ?? (() => `P-${randomUUID().slice(0, 12)}`));
+    this.role = options.role ?? (() => ({ kind: 'standalone' }));
+    this.localSchedules = new LocalSchedules(database.db);
+    this.plans = new PlanStore(database.collections.plans, clock, options.newId ?? (() => `P-${randomUUID().slice(0, 12)}`), this.role);
     this.runs = new RunStore(database.collections, clock);
     this.governance = new GovernanceService(
       {
@@ -153,6 +175,8 @@ export class Engine {
       clock,
       onRuns: () => this.executor.wake(),
       onError: (error) => options.onError?.(error),
+      role: this.role,
+      localSchedules: this.localSchedules,
     });
   }
 
@@ -177,11 +201,20 @@ export class Engine {
 
   /** Starts the scheduler and the executor loops (the app; tests tick and drain themselves). */
   start(): void {
-    this.stopWatching = this.plans.onChange((plan, command) => {
+    const stopPlans = this.plans.onChange((plan, command) => {
       if (command === 'cancel') void this.executor.cancelPlanRuns(plan.id, { type: 'system', id: 'engine' }).catch((e: unknown) => this.options.onError?.(e));
       this.options.onChange?.('plans', plan.id);
       this.scheduler.wake();
     });
+    // Plans also change through sync (HQ publishes or edits one): the scheduler looks again.
+    const synced = this.options.database.collections.plans.$.subscribe((event) => {
+      if (event.isLocal) return;
+      this.scheduler.wake();
+    });
+    this.stopWatching = () => {
+      stopPlans();
+      synced.unsubscribe();
+    };
     this.scheduler.start();
     this.executor.start();
   }
@@ -256,7 +289,9 @@ export class Engine {
 
   /** Creates the run of "now" for a plan (the Run now button): an occurrence of its own. */
   async runNow(planId: string): Promise<string> {
-    const plan = await this.plans.get(planId);
+    const stored = await this.plans.get(planId);
+    if (whoRunsPlan(stored, this.role()) === 'elsewhere') throw new CampaignError('EN_NOT_RUN_HERE', { id: planId });
+    const plan = this.plans.forThisSite(stored);
     if (plan.status === 'pending-approval') throw new CampaignError('GV_PENDING_APPROVAL', { id: planId });
     if (plan.status === 'draft' || plan.status === 'cancelled') throw new CampaignError('EN_PLAN_STATE', { id: planId, status: plan.status, action: 'run now' });
     const at = this.options.clock.now();
@@ -265,8 +300,27 @@ export class Engine {
     return run.id;
   }
 
+  /** How `plan` runs here (see `PlanSiteView`). */
+  async siteView(plan: Plan): Promise<PlanSiteView> {
+    const role = this.role();
+    const runner = whoRunsPlan(plan, role);
+    const effective = this.plans.forThisSite(plan);
+    const nextFireAt = runner === 'elsewhere' ? NEVER : runner === 'here' ? plan.nextFireAt : ((await this.localSchedules.get(plan.id))?.nextFireAt ?? NEVER);
+    return {
+      role: role.kind,
+      storeId: role.kind === 'store' ? role.storeId : null,
+      runner,
+      nextFireAt,
+      effective: {
+        ...(effective.limits.quietHours !== undefined ? { quietHours: effective.limits.quietHours } : {}),
+        ...(effective.limits.maxRate !== undefined ? { maxRate: effective.limits.maxRate } : {}),
+        timeZone: effective.time.timeZone,
+      },
+    };
+  }
+
   async dryRun(planId: string): Promise<DryRun> {
-    return this.dryRunPlan(await this.plans.get(planId));
+    return this.dryRunPlan(this.plans.forThisSite(await this.plans.get(planId)));
   }
 
   /** The dry run of a plan as given (e.g. an edit not stored yet). */

@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
 import type { ErrorCode } from '../core/errors/codes.ts';
+import type { SiteRole } from '../core/plans/plan-runner.ts';
 import { setAuditStore } from '../db/audit-device.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
@@ -101,6 +102,16 @@ export class SyncService {
       this.configError = error as CampaignError;
     }
     this.connection = this.config ? (this.config.enabled ? 'connecting' : 'disabled') : 'not-configured';
+  }
+
+  /**
+   * What this installation is in the chain, for running plans: the store or HQ of its setup
+   * (paused or not), standalone when none is set up.
+   */
+  siteRole(): SiteRole {
+    const identity = this.config?.identity;
+    if (!identity) return { kind: 'standalone' };
+    return identity.kind === 'store' ? { kind: 'store', storeId: identity.storeId } : { kind: 'hq' };
   }
 
   /** Starts replicating when sync is set up and enabled. */

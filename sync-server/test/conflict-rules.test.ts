@@ -118,19 +118,23 @@ describe('grants merge along their lifecycle', () => {
 });
 
 describe('HQ-locked plan fields', () => {
-  it('drops a store’s override of a plan shared with other stores, and keeps it on a plan published to that store alone', async () => {
-    const shared = planDoc('P-shared', '', { limits: {} });
+  it('keeps each store’s overrides of a shared plan apart, only where HQ allows them', async () => {
+    const shared = planDoc('P-shared', '', { limits: {}, overridable: ['quietHours'] });
     const own = planDoc('P-own', '', { limits: {} });
     await hq.admin.push('plans', [{ newDocumentState: shared }], { targets: 'all' });
     await hq.admin.push('plans', [{ newDocumentState: own }], { targets: ['S01'] });
-    const quiet = (p: Wire<PlanDoc>): Wire<PlanDoc> => ({ ...p, limits: { quietHours: { start: '22:00', end: '08:00' } } });
-    expect(await s1.client.push('plans', [{ newDocumentState: quiet(shared), assumedMasterState: shared }])).toEqual([shared]);
-    expect(await s1.client.push('plans', [{ newDocumentState: quiet(own), assumedMasterState: own }])).toEqual([]);
+    const quiet = (p: Wire<PlanDoc>, storeId: string, start: string): Wire<PlanDoc> => ({ ...p, storeOverrides: { ...p.storeOverrides, [storeId]: { quietHours: { start, end: '08:00' } } } });
+    // Both stores set their own quiet hours on the shared plan: both stay.
+    expect(await s1.client.push('plans', [{ newDocumentState: quiet(shared, 'S01', '22:00'), assumedMasterState: shared }])).toEqual([]);
+    const afterS1 = quiet(shared, 'S01', '22:00');
+    expect(await s2.client.push('plans', [{ newDocumentState: quiet(shared, 'S02', '23:00'), assumedMasterState: shared }])).toEqual([quiet(afterS1, 'S02', '23:00')]);
+    // HQ allows nothing on P-own: S01's override and its edit of the plan's own quiet hours are dropped.
+    expect(await s1.client.push('plans', [{ newDocumentState: { ...quiet(own, 'S01', '21:00'), limits: { quietHours: { start: '21:00', end: '08:00' } } }, assumedMasterState: own }])).toEqual([own]);
     // S02 cannot see P-own, so it cannot touch it.
-    expect((await refusal(s2.client.push('plans', [{ newDocumentState: quiet(own), assumedMasterState: own }]))).code).toBe('SY_READ_ONLY_DOCUMENT');
+    expect((await refusal(s2.client.push('plans', [{ newDocumentState: quiet(own, 'S02', '21:00'), assumedMasterState: own }]))).code).toBe('SY_READ_ONLY_DOCUMENT');
     const stored = new Map((await hq.server.documents.list('plans')).map((p) => [p.id, p]));
-    expect(stored.get('P-shared')).toEqual(shared);
-    expect(stored.get('P-own')).toEqual(quiet(own));
-    expect(logs.some((l) => /published to other stores too/.test(l))).toBe(true);
+    expect(stored.get('P-shared')).toEqual(quiet(afterS1, 'S02', '23:00'));
+    expect(stored.get('P-own')).toEqual(own);
+    expect(logs.some((l) => /edits of HQ-locked fields of plan P-own dropped/.test(l))).toBe(true);
   });
 });

@@ -141,8 +141,8 @@ afterAll(async () => {
 describe('offline edits at two stores and HQ', () => {
   it('converge after the server was down, by the collection rules', async () => {
     const [hq, s1, s2] = sites as [Site, Site, Site];
-    // HQ's plan published to S01 alone (so S01 may override it); each store's own plan; a grant.
-    const { _deleted: _a, ...hqPlan } = planDoc('P-hq', '', { status: 'active', limits: { maxAttempts: 3 } });
+    // HQ's plan published to S01 (HQ lets stores set quiet hours and time zone); each store's own plan; a grant.
+    const { _deleted: _a, ...hqPlan } = planDoc('P-hq', '', { status: 'active', limits: { maxAttempts: 3 }, overridable: ['quietHours', 'timeZone'] });
     const { _deleted: _b, ...s1Plan } = planDoc('P-s1', 'S01');
     const { _deleted: _c, ...s2Plan } = planDoc('P-s2', 'S02');
     await plans(hq).insert(hqPlan);
@@ -155,7 +155,7 @@ describe('offline edits at two stores and HQ', () => {
     // The server goes down; everybody keeps working.
     await server.close();
     await edit(plans(hq), 'P-hq', (p) => ({ ...p, name: 'Member day (HQ)', version: p.version + 1 }));
-    await edit(plans(s1), 'P-hq', (p) => ({ ...p, name: 'renamed at S01', limits: { ...p.limits, quietHours: { start: '21:00', end: '09:00' } }, time: { ...p.time, timeZone: 'Asia/Urumqi' } }));
+    await edit(plans(s1), 'P-hq', (p) => ({ ...p, name: 'renamed at S01', storeOverrides: { S01: { quietHours: { start: '21:00', end: '09:00' }, timeZone: 'Asia/Urumqi' } } }));
     await edit(plans(s1), 'P-s1', (p) => ({ ...p, description: 'edited offline at S01' }));
     await edit(plans(s2), 'P-s2', (p) => ({ ...p, status: 'active' as const }));
     await edit(plans(hq), 'P-s2', (p) => ({ ...p, description: 'HQ note' }));
@@ -180,8 +180,8 @@ describe('offline edits at two stores and HQ', () => {
 
     // HQ's locked edit won, S01's overrides stayed, S01's edit of a locked field was dropped.
     const final = (await planAt(hq, 'P-hq'))!;
-    expect(final).toMatchObject({ name: 'Member day (HQ)', version: 2, limits: { maxAttempts: 3, quietHours: { start: '21:00', end: '09:00' } } });
-    expect(final.time.timeZone).toBe('Asia/Urumqi');
+    expect(final).toMatchObject({ name: 'Member day (HQ)', version: 2, limits: { maxAttempts: 3 }, storeOverrides: { S01: { quietHours: { start: '21:00', end: '09:00' }, timeZone: 'Asia/Urumqi' } } });
+    expect(final.time.timeZone).toBe('Asia/Shanghai');
     expect(await planAt(s1, 'P-hq')).toEqual(final);
     expect(await planAt(s2, 'P-hq')).toBeNull();
     // The grant used at S01 and expired at HQ is used everywhere, on the server too.

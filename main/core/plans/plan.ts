@@ -81,6 +81,22 @@ export const planLimitsSchema = z
   .strict();
 export type PlanLimits = z.infer<typeof planLimitsSchema>;
 
+/**
+ * The settings of an HQ plan a store may set for itself, when HQ allows it (`overridable`):
+ * quiet hours (`limits.quietHours`), the rate of its runs (`limits.maxRate`) and the time
+ * zone of its schedule (`time.timeZone`). Everything else of an HQ plan is HQ's.
+ * (`store-overrides.ts` applies them.)
+ */
+export const STORE_OVERRIDE_FIELDS = ['quietHours', 'maxRate', 'timeZone'] as const;
+export type StoreOverrideField = (typeof STORE_OVERRIDE_FIELDS)[number];
+
+/** One store's own values of the fields HQ lets it set (see `store-overrides.ts`). */
+export interface PlanStoreOverrides {
+  quietHours?: QuietHours | null;
+  maxRate?: number;
+  timeZone?: string;
+}
+
 /** The approval a plan waits for (pending), or the last decision on it. */
 export interface PlanApproval {
   state: 'pending' | 'approved' | 'rejected';
@@ -124,6 +140,10 @@ export interface Plan {
   approval?: PlanApproval | null;
   /** An HQ plan (`source: 'hq'`) this store has edited (the `hq-plan-edited` approval rule). */
   editedAtStore?: boolean;
+  /** HQ plans: the fields stores may set for themselves (absent or empty: read-only at stores). */
+  overridable?: StoreOverrideField[];
+  /** HQ plans: each store's own values, by store id; a store changes only its own. */
+  storeOverrides?: Record<string, PlanStoreOverrides>;
   /** Next instant the scheduler fires it; NEVER (see db) when none. */
   nextFireAt: number;
   /** When it was last activated (immediate and delayed executions count from it); 0 = never. */
@@ -153,6 +173,8 @@ export const planInputSchema = z
     limits: planLimitsSchema.default({}),
     config: z.record(z.string(), z.unknown()).default({}),
     holdoutPercent: z.number().refine(isHoldoutPercent, 'expected 0–50 with at most one decimal').default(0),
+    /** HQ plans: what stores may set for themselves. */
+    overridable: z.array(z.enum(STORE_OVERRIDE_FIELDS)).max(STORE_OVERRIDE_FIELDS.length).optional(),
   })
   .strict();
 export type PlanInput = z.input<typeof planInputSchema>;

@@ -3,6 +3,7 @@ import { defineCollection } from '../collection-definition.ts';
 import { tempDir } from '../storage-sqlite/sqlite-test-support.ts';
 import { planSchemaV0, type PlanDocV0 } from './history/plans-v0.ts';
 import { planSchemaV1, type PlanDocV1 } from './history/plans-v1.ts';
+import { planSchemaV2, type PlanDocV2 } from './history/plans-v2.ts';
 import { planMigrations, planSchema } from './plans.ts';
 import { NEVER } from './schema-fields.ts';
 
@@ -56,5 +57,27 @@ describe('plans schema v1 → v2', () => {
     await (await current.collections.plans.findOne('p2').exec())?.incrementalPatch({ status: 'pending-approval' });
     const pending = await current.collections.plans.find({ selector: { status: 'pending-approval' } }).exec();
     expect(pending.map((d) => d.id)).toEqual(['p2']);
+  });
+});
+
+describe('plans schema v2 → v3', () => {
+  it('keeps every plan as it was (no store may override anything yet), and stores overrides after, on a real file', async () => {
+    const dataDir = tempDir();
+    const v2Plan: PlanDocV2 = {
+      id: 'p3', storeId: '', name: 'HQ member day', description: '', marketingType: 'member-day', pluginId: 'campaign-desk.member-day',
+      status: 'scheduled', audienceId: 'a1', time: { timeZone: 'Asia/Shanghai', effective: {}, execution: { mode: 'periodic', expression: '0 0 10 * * 3 * 1' } },
+      misfire: 'fire-once', actions: [{ id: 'coupon', type: 'grant', subject: { type: 'right', id: 'R-1' } }], limits: {}, config: {}, holdoutPercent: 5,
+      approval: null, editedAtStore: false, nextFireAt: 1_773_000_000_000, activatedAt: 5, lastFiredAt: 0, version: 2, source: 'hq', createdAt: 1, updatedAt: 2, updatedBy: 'user:hq',
+    };
+    const old = await openDatabaseWith({ dataDir }, { plans: defineCollection(planSchemaV2, {}) });
+    await old.collections.plans.insert(v2Plan);
+    await old.close();
+
+    const current = await openDatabaseWith({ dataDir }, { plans: defineCollection(planSchema, planMigrations) });
+    onTestFinished(() => current.close());
+    const doc = await current.collections.plans.findOne('p3').exec();
+    expect(doc?.toMutableJSON()).toEqual(v2Plan);
+    await doc?.incrementalPatch({ overridable: ['quietHours', 'timeZone'], storeOverrides: { S1: { quietHours: null, timeZone: 'Asia/Urumqi' } } });
+    expect((await current.collections.plans.findOne('p3').exec())?.toMutableJSON()).toMatchObject({ overridable: ['quietHours', 'timeZone'], storeOverrides: { S1: { quietHours: null } } });
   });
 });

@@ -1,19 +1,20 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import { PLAN_STATUSES, type Plan } from '../../core/plans/plan.ts';
+import { PLAN_STATUSES, STORE_OVERRIDE_FIELDS, type Plan } from '../../core/plans/plan.ts';
 import { epochMs, int, jsonObject, key, oneOf, text } from './schema-fields.ts';
 
 /**
  * An operation plan (运营计划) as stored: `core/plans`' `Plan`. `nextFireAt` is kept by the
  * scheduler (NEVER when the plan will not fire again), so "what is due" is one index range.
- * `holdoutPercent`, `approval` and `editedAtStore` (v2) are optional, so documents written by older apps (or
- * published by an HQ server that predates them) still validate.
+ * `holdoutPercent`, `approval` and `editedAtStore` (v2), `overridable` and `storeOverrides` (v3) are
+ * optional, so documents written by older apps (or published by an HQ server that predates them)
+ * still validate.
  */
 export type PlanDoc = Plan;
 
 export const planSchema: RxJsonSchema<PlanDoc> = {
   title: 'plans',
   description: 'Operation plans',
-  version: 2,
+  version: 3,
   primaryKey: 'id',
   type: 'object',
   properties: {
@@ -33,6 +34,8 @@ export const planSchema: RxJsonSchema<PlanDoc> = {
     holdoutPercent: { type: 'number', minimum: 0, maximum: 50 },
     approval: { type: ['object', 'null'] },
     editedAtStore: { type: 'boolean' },
+    overridable: { type: 'array', items: oneOf(STORE_OVERRIDE_FIELDS), maxItems: STORE_OVERRIDE_FIELDS.length },
+    storeOverrides: jsonObject,
     nextFireAt: epochMs,
     activatedAt: epochMs,
     lastFiredAt: epochMs,
@@ -69,4 +72,6 @@ export const planMigrations: MigrationStrategies = {
   },
   /** v2 added the holdout share, the approval, the store-edit mark and the `pending-approval` status: none yet. */
   2: (old: Record<string, unknown>) => ({ ...old, holdoutPercent: 0, approval: null, editedAtStore: false }),
+  /** v3 added what HQ lets stores set and the stores' own values: none yet (read-only at stores). */
+  3: (old: Record<string, unknown>) => old,
 };

@@ -5,6 +5,8 @@ import type { Actor } from '../../core/rights/operation-record.ts';
 import type { ApprovalReason } from '../../core/governance/governance.ts';
 import { validatePlanInput, type Plan, type PlanApproval, type PlanStatus } from '../../core/plans/plan.ts';
 import { FIRING_STATUSES, nextPlanStatus, type PlanCommand } from '../../core/plans/plan-status.ts';
+import type { SiteRole } from '../../core/plans/plan-runner.ts';
+import { effectivePlan, validateStoreOverrides } from '../../core/plans/store-overrides.ts';
 import { firstPlanExecution, nextPlanExecution } from '../../core/time/execution-time.ts';
 import type { PlanDoc } from '../../db/schemas/plans.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
@@ -41,7 +43,47 @@ export class PlanStore {
     private readonly plans: RxCollection<PlanDoc>,
     private readonly clock: Clock,
     private readonly newId: () => string,
+    /** What this installation is in the chain (sync setup): at a store, HQ's plans are read-only. */
+    private readonly role: () => SiteRole = () => ({ kind: 'standalone' }),
   ) {}
+
+  /** The plan as it runs here: at a store, an HQ plan with the store's overrides applied. */
+  forThisSite(plan: Plan): Plan {
+    const role = this.role();
+    return role.kind === 'store' ? effectivePlan(plan, role.storeId) : plan;
+  }
+
+  /** At a store, HQ's plans change only at HQ (the store sets its overrides, `setStoreOverrides`). */
+  private guardHqPlan(plan: Pick<Plan, 'id' | 'source' | 'overridable'>): void {
+    if (this.role().kind === 'store' && plan.source === 'hq') {
+      throw new CampaignError('EN_HQ_PLAN_READ_ONLY', { id: plan.id, fields: (plan.overridable ?? []).join(', ') || '-' });
+    }
+  }
+
+  /**
+   * This store's own values of the fields HQ lets stores set on an HQ plan (quiet hours, rate,
+   * time zone); `{}` clears them. Only at a store; validated first (EN_PLAN_INVALID,
+   * EN_OVERRIDE_NOT_ALLOWED). They sync to HQ under the store's id and apply only here.
+   */
+  async setStoreOverrides(id: string, input: unknown): Promise<Plan> {
+    const role = this.role();
+    const before = await this.get(id);
+    if (role.kind !== 'store' || before.source !== 'hq') throw new CampaignError('EN_OVERRIDE_NOT_ALLOWED', { id, field: '*' });
+    const overrides = validateStoreOverrides(before, input);
+    const doc = await this.plans.findOne(id).exec();
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    const updated = await doc.incrementalModify((data) => {
+      const current = data as Plan;
+      validateStoreOverrides(current, overrides);
+      const { [role.storeId]: _previous, ...others } = current.storeOverrides ?? {};
+      const storeOverrides = Object.keys(overrides).length > 0 ? { ...others, [role.storeId]: overrides } : others;
+      // updatedAt/updatedBy stay HQ's (they are HQ's fields); the audit log says who did this.
+      return { ...current, storeOverrides } as PlanDoc;
+    });
+    const plan = updated.toMutableJSON() as Plan;
+    this.emit(plan, 'edit');
+    return plan;
+  }
 
   /** Governance: activations and edits of live plans are checked against the approval rules. */
   setApprovalCheck(check: ApprovalCheck | null): void {
@@ -105,6 +147,7 @@ export class PlanStore {
   async update(id: string, expectedVersion: number, input: unknown, actor: Actor): Promise<Plan> {
     const valid = validatePlanInput(input);
     const before = await this.get(id);
+    this.guardHqPlan(before);
     if (before.version !== expectedVersion) throw new CampaignError('EN_PLAN_CONFLICT', { id, expected: expectedVersion, actual: before.version });
     const edited: Plan = { ...before, ...valid, ...(before.source === 'hq' ? { editedAtStore: true } : {}) };
     // A live plan whose edit matches an approval rule waits for approval (and stops firing).
@@ -190,7 +233,8 @@ export class PlanStore {
     return this.create({ name: `${name}${suffix}`.slice(0, 100), description, storeId, marketingType, pluginId, audienceId, time, misfire, actions, limits, config, holdoutPercent: holdoutPercent ?? 0 }, actor);
   }
 
-  private firstFire(plan: Plan, now: number): number {
+  private firstFire(stored: Plan, now: number): number {
+    const plan = this.forThisSite(stored);
     const activatedAt = plan.activatedAt > 0 ? plan.activatedAt : now;
     // A run-once plan that already fired has nothing left; others continue from now.
     const next = plan.lastFiredAt > 0 ? nextPlanExecution(plan.time, now, { activatedAt }) : firstPlanExecution(plan.time, activatedAt);
@@ -201,6 +245,7 @@ export class PlanStore {
   private async change(id: string, command: PlanCommand, actor: Actor, apply: (current: Plan) => Plan): Promise<Plan> {
     const doc = await this.plans.findOne(id).exec();
     if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    this.guardHqPlan(doc.toJSON() as Plan);
     // incrementalModify re-applies the change on the newest state if another write came first.
     const updated = await doc.incrementalModify((data) => {
       const current = data as Plan;

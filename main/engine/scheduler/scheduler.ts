@@ -2,8 +2,10 @@ import type { RxCollection } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import { FIRING_STATUSES } from '../../core/plans/plan-status.ts';
 import type { Plan } from '../../core/plans/plan.ts';
+import { whoRunsPlan, type SiteRole } from '../../core/plans/plan-runner.ts';
+import { effectivePlan } from '../../core/plans/store-overrides.ts';
 import type { RunTrigger } from '../../core/plans/run.ts';
-import { nextPlanExecution } from '../../core/time/execution-time.ts';
+import { firstPlanExecution, nextPlanExecution } from '../../core/time/execution-time.ts';
 import { formatLocalDate, localDayOf } from '../../core/time/instant.ts';
 import type { AuditLogDoc } from '../../db/schemas/audit-log.ts';
 import type { PlanDoc } from '../../db/schemas/plans.ts';
@@ -11,6 +13,7 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import { AuditLog, type AuditEntryInput } from '../audit/audit-log.ts';
 import type { RunStore } from '../executor/run-store.ts';
 import { WakeLoop } from '../wake-loop.ts';
+import type { LocalSchedule, LocalSchedules } from './local-schedules.ts';
 
 export type DecisionKind = 'fired' | 'misfire-fire-once' | 'misfire-skip' | 'duplicate' | 'exhausted';
 
@@ -39,7 +42,14 @@ export interface SchedulerOptions {
   /** Told when runs were created, so the executor takes them up at once. */
   onRuns?: (runIds: string[]) => void;
   onError?: (error: unknown) => void;
+  /** What this installation is in the chain (sync setup); standalone when absent. */
+  role?: () => SiteRole;
+  /** Where a store keeps its own schedules of HQ plans (needed for the store role). */
+  localSchedules?: LocalSchedules;
 }
+
+/** Moves a plan's schedule on after a fire: in its document, or in the store's local schedule. */
+type Advance = (firedFrom: number, lastFired: number, nextFireAt: number) => Promise<void>;
 
 /** At most this many missed fire times are counted one by one (a minutely plan closed for a year). */
 const MAX_COUNTED_MISSES = 100_000;
@@ -55,6 +65,10 @@ const MAX_SLEEP_MS = 30_000;
  * twice), and moves `nextFireAt` on. Fires more than the grace late were missed while the app
  * was closed: the plan's misfire policy decides, and every decision is written to the audit
  * log (method `scheduler/fire`). Time only comes from the injected clock: tests call `tick()`.
+ *
+ * Under sync (`whoRunsPlan`): HQ fires nothing; a store fires its own plans as above, and HQ's
+ * plans on a schedule of its own (`LocalSchedules`), with its overrides applied, never writing
+ * HQ's document (the fire times of one store are not another's).
  */
 export class Scheduler {
   private ticking: Promise<Decision[]> | null = null;
@@ -65,7 +79,7 @@ export class Scheduler {
     this.grace = options.misfireGraceMs ?? 60_000;
     this.loop = new WakeLoop({
       work: async () => void (await this.tick()),
-      nextAt: async () => (await options.plans.findOne({ selector: { status: { $in: [...FIRING_STATUSES] } }, sort: [{ nextFireAt: 'asc' }] }).exec())?.nextFireAt ?? NEVER,
+      nextAt: () => this.nextDue(this.options.clock.now()),
       clock: options.clock,
       minSleepMs: 50,
       maxSleepMs: MAX_SLEEP_MS,
@@ -81,22 +95,79 @@ export class Scheduler {
     return this.ticking;
   }
 
+  private role(): SiteRole {
+    return this.options.role?.() ?? { kind: 'standalone' };
+  }
+
+  /** The earliest fire time of a plan this installation runs (NEVER when none). */
+  private async nextDue(now: number): Promise<number> {
+    const role = this.role();
+    if (role.kind === 'hq') return NEVER;
+    const own = await this.options.plans.find({ selector: { status: { $in: [...FIRING_STATUSES] } }, sort: [{ nextFireAt: 'asc' }], limit: 50 }).exec();
+    let next = own.map((d) => d.toMutableJSON() as Plan).find((p) => whoRunsPlan(p, role) === 'here')?.nextFireAt ?? NEVER;
+    if (role.kind === 'store') for (const { schedule } of await this.hqSchedules(role.storeId, now)) next = Math.min(next, schedule.nextFireAt);
+    return next;
+  }
+
+  /**
+   * HQ's live plans with this store's schedule of each, brought up to date first: computed when
+   * the plan is new here, and again when HQ changed it (version, activation, status) or this
+   * store changed its overrides. A new plan starts at its first fire time after HQ activated it
+   * (a late arrival is then a misfire, decided by the plan's policy); a changed one continues
+   * from now (nothing missed meanwhile is caught up), except a run-once plan not yet fired.
+   */
+  private async hqSchedules(storeId: string, now: number): Promise<{ plan: Plan; schedule: LocalSchedule }[]> {
+    const local = this.options.localSchedules;
+    if (!local) return [];
+    const docs = await this.options.plans.find({ selector: { source: 'hq', status: { $in: [...FIRING_STATUSES] } } }).exec();
+    const result: { plan: Plan; schedule: LocalSchedule }[] = [];
+    for (const doc of docs) {
+      const plan = effectivePlan(doc.toMutableJSON() as Plan, storeId);
+      const basis = JSON.stringify([plan.version, plan.activatedAt, plan.status, plan.storeOverrides?.[storeId] ?? null]);
+      const saved = await local.get(plan.id);
+      if (saved?.basis === basis) {
+        result.push({ plan, schedule: saved });
+        continue;
+      }
+      const context = { activatedAt: plan.activatedAt > 0 ? plan.activatedAt : now };
+      const mode = plan.time.execution.mode;
+      const runOncePending = (saved?.lastFiredAt ?? 0) === 0 && (mode === 'immediate' || mode === 'delayed');
+      const next = !saved || runOncePending ? firstPlanExecution(plan.time, context.activatedAt) : nextPlanExecution(plan.time, now - 1, context);
+      const schedule: LocalSchedule = { planId: plan.id, basis, nextFireAt: next ?? NEVER, lastFiredAt: saved?.lastFiredAt ?? 0 };
+      await local.set(schedule);
+      result.push({ plan, schedule });
+    }
+    return result;
+  }
+
   private async tickOnce(): Promise<Decision[]> {
     const now = this.options.clock.now();
+    const role = this.role();
+    if (role.kind === 'hq') return [];
     const due = await this.options.plans
       .find({ selector: { status: { $in: [...FIRING_STATUSES] }, nextFireAt: { $lte: now } }, sort: [{ nextFireAt: 'asc' }] })
       .exec();
     const decisions: Decision[] = [];
-    for (const doc of due) decisions.push(...(await this.firePlan(doc.toMutableJSON() as Plan, now)));
+    for (const doc of due) {
+      const plan = doc.toMutableJSON() as Plan;
+      if (whoRunsPlan(plan, role) !== 'here') continue;
+      decisions.push(...(await this.firePlan(plan, now, plan.nextFireAt, (from, last, next) => this.advance(plan, from, last, next))));
+    }
+    if (role.kind === 'store') {
+      for (const { plan, schedule } of await this.hqSchedules(role.storeId, now)) {
+        if (schedule.nextFireAt > now) continue;
+        const advance: Advance = async (_from, lastFiredAt, nextFireAt) => this.options.localSchedules!.set({ ...schedule, lastFiredAt, nextFireAt });
+        decisions.push(...(await this.firePlan(plan, now, schedule.nextFireAt, advance)));
+      }
+    }
     if (decisions.length > 0) await this.log(decisions);
     const runIds = decisions.flatMap((d) => (d.runId && d.kind !== 'duplicate' ? [d.runId] : []));
     if (runIds.length > 0) this.options.onRuns?.(runIds);
     return decisions;
   }
 
-  private async firePlan(plan: Plan, now: number): Promise<Decision[]> {
+  private async firePlan(plan: Plan, now: number, first: number, advance: Advance): Promise<Decision[]> {
     const context = { activatedAt: plan.activatedAt };
-    const first = plan.nextFireAt;
     const decisions: Decision[] = [];
     const base = { planId: plan.id, planName: plan.name, at: now };
     let fireAt = first;
@@ -133,7 +204,7 @@ export class Scheduler {
     }
     const nextFireAt = next ?? NEVER;
     if (nextFireAt === NEVER) decisions.push({ ...base, kind: 'exhausted', fireAt, missed: 0, runId: null, nextFireAt });
-    await this.advance(plan, first, fireAt, nextFireAt);
+    await advance(first, fireAt, nextFireAt);
     return decisions;
   }
 

@@ -1,5 +1,5 @@
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
-import { isStoreOverride, PLAN_STORE_OVERRIDES } from './plan-locks.ts';
+import { storeOverridePaths } from './plan-locks.ts';
 import { appendOnly, grantsMerge, masterWins, plansRule, ruleFor, type Doc, type PushedRow } from './rules.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
@@ -22,19 +22,23 @@ const row = (over: Partial<PushedRow>): PushedRow => ({
   master: plan(),
   assumed: plan(),
   pushed: plan(),
-  publishedToPusherOnly: true,
+  storeId: 'S01',
   ...over,
 });
 
 describe('HQ-locked plan fields', () => {
-  it('lets stores change quiet hours, rate and time zone only', () => {
-    expect(PLAN_STORE_OVERRIDES.map((p) => p.join('.'))).toEqual(['limits.quietHours', 'limits.maxRate', 'time.timeZone']);
-    expect(isStoreOverride(['limits', 'quietHours'])).toBe(true);
-    expect(isStoreOverride(['limits', 'quietHours', 'start'])).toBe(true);
-    expect(isStoreOverride(['time', 'timeZone'])).toBe(true);
-    for (const locked of [['limits'], ['limits', 'maxAttempts'], ['limits', 'frequencyCap'], ['time'], ['time', 'period'], ['name'], ['status'], ['storeId'], ['_deleted'], ['version']]) {
-      expect(isStoreOverride(locked), locked.join('.')).toBe(false);
+  it('lets a store change only its own entry of storeOverrides, and in it only what HQ allows', () => {
+    const canWrite = storeOverridePaths('S01', plan({ overridable: ['quietHours', 'timeZone'] }));
+    expect(canWrite(['storeOverrides', 'S01', 'quietHours'])).toBe(true);
+    expect(canWrite(['storeOverrides', 'S01', 'quietHours', 'start'])).toBe(true);
+    expect(canWrite(['storeOverrides', 'S01', 'timeZone'])).toBe(true);
+    for (const locked of [
+      ['storeOverrides', 'S01', 'maxRate'], ['storeOverrides', 'S02', 'quietHours'], ['storeOverrides', 'S01'], ['storeOverrides'],
+      ['limits', 'quietHours'], ['limits'], ['time', 'timeZone'], ['overridable'], ['name'], ['status'], ['storeId'], ['_deleted'], ['version'], ['nextFireAt'],
+    ]) {
+      expect(canWrite(locked), locked.join('.')).toBe(false);
     }
+    expect(storeOverridePaths('S01', plan())(['storeOverrides', 'S01', 'quietHours'])).toBe(false);
   });
 
   it('merges what a pusher changed onto a newer master, field by field', () => {
@@ -48,36 +52,48 @@ describe('HQ-locked plan fields', () => {
 });
 
 describe('plan conflict rule', () => {
-  it('writes a store’s override of a plan published to it alone', () => {
-    const pushed = plan({ limits: { maxAttempts: 3, quietHours: { start: '21:00', end: '08:00' } }, time: { timeZone: 'Asia/Urumqi', effective: {} } });
-    expect(plansRule(row({ pushed }))).toEqual({ kind: 'write', doc: pushed });
+  const allowing = (over: Doc = {}) => plan({ overridable: ['quietHours', 'maxRate', 'timeZone'], ...over });
+
+  it('writes a store’s first overrides of the fields HQ allows', () => {
+    const pushed = allowing({ storeOverrides: { S01: { quietHours: { start: '21:00', end: '08:00' }, timeZone: 'Asia/Urumqi' } } });
+    expect(plansRule(row({ master: allowing(), assumed: allowing(), pushed }))).toEqual({ kind: 'write', doc: pushed });
   });
 
-  it('drops a store’s edits of locked fields, keeping its overrides', () => {
-    const pushed = plan({ name: 'Mine', status: 'paused', version: 2, limits: { maxAttempts: 9, maxRate: 5 } });
-    const decision = plansRule(row({ pushed }));
-    expect(decision).toMatchObject({ kind: 'write', doc: plan({ limits: { maxAttempts: 3, maxRate: 5 } }) });
-    expect(plansRule(row({ pushed: plan({ name: 'Mine' }) }))).toMatchObject({ kind: 'keep', note: expect.stringMatching(/HQ-locked/) });
-    expect(plansRule(row({ pushed: plan({ _deleted: true }) }))).toMatchObject({ kind: 'keep' });
+  it('drops overrides HQ does not allow, another store’s entry and edits of locked fields', () => {
+    const master = plan({ overridable: ['maxRate'] });
+    const pushed = plan({
+      overridable: ['maxRate', 'timeZone'], name: 'Mine', limits: { maxAttempts: 9 },
+      storeOverrides: { S01: { maxRate: 5, timeZone: 'Asia/Urumqi' }, S02: { maxRate: 1 } },
+    });
+    expect(plansRule(row({ master, assumed: master, pushed }))).toEqual({
+      kind: 'write', doc: plan({ overridable: ['maxRate'], storeOverrides: { S01: { maxRate: 5 } } }), note: expect.stringMatching(/HQ-locked/),
+    });
+    expect(plansRule(row({ master, assumed: master, pushed: plan({ overridable: ['maxRate'], name: 'Mine' }) }))).toMatchObject({ kind: 'keep', note: expect.stringMatching(/HQ-locked/) });
+    expect(plansRule(row({ master, assumed: master, pushed: plan({ overridable: ['maxRate'], _deleted: true }) }))).toMatchObject({ kind: 'keep' });
+    expect(plansRule(row({ master, assumed: master, pushed: master }))).toEqual({ kind: 'unchanged' });
   });
 
-  it('drops overrides of a plan shared with other stores', () => {
-    const decision = plansRule(row({ publishedToPusherOnly: false, pushed: plan({ limits: { maxAttempts: 3, maxRate: 5 } }) }));
-    expect(decision).toMatchObject({ kind: 'keep', note: expect.stringMatching(/other stores/) });
+  it('keeps each store’s overrides of a plan published to many stores apart, and a store clears only its own', () => {
+    const both = allowing({ storeOverrides: { S01: { maxRate: 5 }, S02: { maxRate: 9 } } });
+    // S02 started from a master without S01's entry: S01's stays.
+    const s2 = row({ storeId: 'S02', master: allowing({ storeOverrides: { S01: { maxRate: 5 } } }), assumed: allowing(), pushed: allowing({ storeOverrides: { S02: { maxRate: 9 } } }) });
+    expect(plansRule(s2)).toEqual({ kind: 'write', doc: both });
+    const cleared = row({ master: both, assumed: both, pushed: allowing({ storeOverrides: { S02: { maxRate: 9 } } }) });
+    expect(plansRule(cleared)).toEqual({ kind: 'write', doc: allowing({ storeOverrides: { S02: { maxRate: 9 } } }) });
   });
 
-  it('applies a store’s stale override over HQ’s newer plan; HQ’s locked edits stay', () => {
-    const master = plan({ name: 'Renamed by HQ', version: 2 });
-    const decision = plansRule(row({ master, pushed: plan({ name: 'store name', limits: { maxAttempts: 3, maxRate: 7 } }) }));
-    expect(decision).toEqual({ kind: 'write', doc: plan({ name: 'Renamed by HQ', version: 2, limits: { maxAttempts: 3, maxRate: 7 } }), note: expect.any(String) });
+  it('applies a store’s stale override over HQ’s newer plan; HQ’s edits stay', () => {
+    const master = allowing({ name: 'Renamed by HQ', version: 2 });
+    const decision = plansRule(row({ master, assumed: allowing(), pushed: allowing({ name: 'store name', storeOverrides: { S01: { maxRate: 7 } } }) }));
+    expect(decision).toEqual({ kind: 'write', doc: allowing({ name: 'Renamed by HQ', version: 2, storeOverrides: { S01: { maxRate: 7 } } }), note: expect.any(String) });
   });
 
-  it('lets HQ win on what it changed and keeps a store’s overrides it did not touch', () => {
-    const master = plan({ limits: { maxAttempts: 3, quietHours: { start: '22:00', end: '07:00' } } });
-    const pushed = plan({ name: 'HQ name', version: 2 });
-    expect(plansRule(row({ by: 'hq', master, assumed: plan(), pushed }))).toEqual({ kind: 'write', doc: { ...master, name: 'HQ name', version: 2 } });
-    expect(plansRule(row({ by: 'hq', master, assumed: master, pushed }))).toEqual({ kind: 'write', doc: pushed });
-    expect(plansRule(row({ by: 'hq', master, assumed: null, pushed }))).toEqual({ kind: 'keep' });
+  it('lets HQ win on what it changed and keeps stores’ overrides it did not touch', () => {
+    const master = allowing({ storeOverrides: { S01: { quietHours: { start: '22:00', end: '07:00' } } } });
+    const pushed = allowing({ name: 'HQ name', version: 2 });
+    expect(plansRule(row({ by: 'hq', storeId: '', master, assumed: allowing(), pushed }))).toEqual({ kind: 'write', doc: { ...master, name: 'HQ name', version: 2 } });
+    expect(plansRule(row({ by: 'hq', storeId: '', master, assumed: master, pushed }))).toEqual({ kind: 'write', doc: pushed });
+    expect(plansRule(row({ by: 'hq', storeId: '', master, assumed: null, pushed }))).toEqual({ kind: 'keep' });
   });
 
   it('keeps store plans master-wins', () => {

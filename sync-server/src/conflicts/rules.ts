@@ -2,7 +2,7 @@ import { deepEqual } from 'rxdb';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
 import { mergeGrantReplicas, type MergeableGrant } from '../../../main/core/rights/grant-merge.ts';
 import { GRANT_STATES } from '../../../main/core/rights/grant-state.ts';
-import { isStoreOverride } from './plan-locks.ts';
+import { storeOverridePaths, withOwnEntry, withoutEmptyEntry } from './plan-locks.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
 export type Doc = Record<string, unknown>;
@@ -13,13 +13,13 @@ export interface PushedRow {
   id: string;
   /** Who pushes: a store, or HQ. */
   by: 'store' | 'hq';
+  /** The pushing store's id ('' when HQ pushes). */
+  storeId: string;
   /** The stored master state, undefined for a new document. */
   master: Doc | undefined;
   /** The master state the pusher started from (null: it thinks the document is new). */
   assumed: Doc | null;
   pushed: Doc;
-  /** A store pushing an HQ document: whether that document is published to this store alone. */
-  publishedToPusherOnly: boolean;
 }
 
 /**
@@ -75,13 +75,11 @@ export const appendOnly: ConflictRule = (row) => {
 };
 
 /**
- * Plans. An HQ plan (`storeId` '') is HQ's: a store may change only its local overrides
- * (`plan-locks.ts`), and only on a plan published to that store alone (on a plan shared by
- * several stores an override would reach them all, so it is dropped and the store gets HQ's
- * plan back). Whatever else a store changed is dropped the same way. HQ's edits that meet a
- * newer master are merged field by field: what HQ changed wins (locked fields always, as no
- * store can change them), what it did not change keeps the master's value (e.g. a store's
- * quiet hours). A store's own plans are master-wins.
+ * Plans. An HQ plan (`storeId` '') is HQ's: a store may change only its own overrides, the
+ * fields HQ allows (`plan-locks.ts`); whatever else it changed is dropped and it gets HQ's plan
+ * back (logged). HQ's edits that meet a newer master are merged field by field: what HQ
+ * changed wins, what it did not change keeps the master's value (e.g. a store's overrides).
+ * A store's own plans are master-wins.
  */
 export const plansRule: ConflictRule = (row) => {
   const { master } = row;
@@ -92,14 +90,15 @@ export const plansRule: ConflictRule = (row) => {
     const merged = threeWayMerge(master, row.assumed, row.pushed, () => true) as Doc;
     return deepEqual(merged, master) ? { kind: 'keep' } : { kind: 'write', doc: merged };
   }
-  const base = row.assumed ?? master;
-  const merged = threeWayMerge(master, base, row.pushed, isStoreOverride) as Doc;
-  const droppedLocked = !deepEqual(threeWayMerge(base, base, row.pushed, isStoreOverride), row.pushed);
-  if (deepEqual(merged, master)) {
-    return droppedLocked ? { kind: 'keep', note: `store edits of HQ-locked fields of plan ${row.id} dropped` } : deepEqual(master, row.pushed) ? { kind: 'unchanged' } : { kind: 'keep' };
-  }
-  if (!row.publishedToPusherOnly) return { kind: 'keep', note: `local overrides of plan ${row.id} dropped: it is published to other stores too` };
-  return { kind: 'write', doc: merged, ...(droppedLocked ? { note: `store edits of HQ-locked fields of plan ${row.id} dropped` } : {}) };
+  const own = (doc: Doc) => withOwnEntry(doc, row.storeId);
+  const canWrite = storeOverridePaths(row.storeId, master);
+  const base = own(row.assumed ?? master);
+  const pushed = own(row.pushed);
+  const merged = withoutEmptyEntry(threeWayMerge(own(master), base, pushed, canWrite) as Doc, row.storeId, master);
+  const droppedLocked = !deepEqual(threeWayMerge(base, base, pushed, canWrite), pushed);
+  const note = droppedLocked ? { note: `store ${row.storeId} edits of HQ-locked fields of plan ${row.id} dropped` } : {};
+  if (deepEqual(merged, master)) return droppedLocked ? { kind: 'keep', ...note } : deepEqual(master, row.pushed) ? { kind: 'unchanged' } : { kind: 'keep' };
+  return { kind: 'write', doc: merged, ...note };
 };
 
 /** Per-collection conflict rules; collections not named here are master-wins. */

@@ -191,7 +191,7 @@ export class DocumentStore {
     const conflicts: Doc[] = [];
     const accepted: { id: string; doc: Doc; owner: string; publishedAll: boolean; before: ExistingRow | undefined }[] = [];
     const rule = ruleFor(name);
-    // A store changing HQ documents (its local overrides): which of them are published to it alone.
+    // A store changing HQ documents (its own overrides): which of them it can see.
     const overridden = principal.kind === 'store' ? rows.map((_, i) => existing.get(ids[i]!)).filter((b) => b !== undefined && b.owner === HQ_OWNER) : [];
     const ownList = overridden.length === 0 ? new Map<string, string[]>() : await readPublications(trx, name, overridden.map((b) => b!.id));
     for (const [i, row] of rows.entries()) {
@@ -199,14 +199,12 @@ export class DocumentStore {
       const pushed = row.newDocumentState;
       const before = existing.get(id);
       let owner: string;
-      let publishedToPusherOnly = false;
       if (principal.kind === 'store') {
         if (before && before.owner !== principal.storeId) {
           if (before.owner !== HQ_OWNER) throw new CampaignError('SY_FOREIGN_STORE', { collection: name, id, owner: before.owner, storeId: principal.storeId });
           const list = ownList.get(id) ?? [];
           const visible = before.published_all === 1 || list.includes(principal.storeId);
           if (!allowsStoreOverrides(name) || !visible) throw new CampaignError('SY_READ_ONLY_DOCUMENT', { collection: name, id });
-          publishedToPusherOnly = before.published_all === 0 && list.length === 1;
           owner = HQ_OWNER;
         } else {
           // A document naming HQ ('' in its store field) is not the store's to create or hand over.
@@ -217,7 +215,8 @@ export class DocumentStore {
         owner = collection.storeField !== null ? String(pushed[collection.storeField]) : (before?.owner ?? HQ_OWNER);
       }
       const master = before ? (JSON.parse(before.data) as Doc) : undefined;
-      const decision = rule({ collection: name, id, by: principal.kind, master, assumed: row.assumedMasterState ?? null, pushed, publishedToPusherOnly });
+      const storeId = principal.kind === 'store' ? principal.storeId : HQ_OWNER;
+      const decision = rule({ collection: name, id, by: principal.kind, storeId, master, assumed: row.assumedMasterState ?? null, pushed });
       if (decision.kind !== 'unchanged' && 'note' in decision && decision.note !== undefined) this.onNotice({ code: 'conflict-rule', collection: name, id, credentialId: principal.credentialId, reason: decision.note });
       if (decision.kind === 'unchanged') continue;
       if (decision.kind === 'keep') {
@@ -270,7 +269,8 @@ export class DocumentStore {
         const master = JSON.parse(w.data) as Doc;
         const pushed = accepted.find((a) => a.id === w.id)!.doc;
         const mine = principal.kind === 'hq' || w.owner === principal.storeId;
-        const decision = mine ? rule({ collection: name, id: w.id, by: principal.kind, master, assumed: null, pushed, publishedToPusherOnly: false }) : { kind: 'keep' as const };
+        const storeId = principal.kind === 'store' ? principal.storeId : HQ_OWNER;
+        const decision = mine ? rule({ collection: name, id: w.id, by: principal.kind, storeId, master, assumed: null, pushed }) : { kind: 'keep' as const };
         if (decision.kind === 'keep') conflicts.push(master);
         if (decision.kind !== 'write') continue;
         if (!deepEqual(decision.doc, pushed)) conflicts.push(decision.doc);

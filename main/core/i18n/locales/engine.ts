@@ -9,6 +9,9 @@ export const engineMessages = defineMessages({
     errors: {
       EN_PLAN_INVALID: 'The plan is invalid at "{path}": {reason}',
       EN_PLAN_STATE: 'Plan {id} is {status}: it cannot {action} now.',
+      EN_HQ_PLAN_READ_ONLY: 'Plan {id} is HQ\'s: only HQ changes it. This store may set only its own {fields} (Plan › This store\'s settings).',
+      EN_NOT_RUN_HERE: 'Plan {id} does not run here: HQ\'s plans run at the stores they are published to, and a store runs only its own plans and HQ\'s.',
+      EN_OVERRIDE_NOT_ALLOWED: 'Plan {id}: this store may not set {field} (only an HQ plan\'s fields HQ allows can be set per store; ask HQ to allow it).',
       EN_PLAN_CONFLICT: 'Plan {id} was changed by someone else (you edited version {expected}, it is now version {actual}). Reload it and apply your change again.',
       EN_RUN_STATE: 'Run {id} is {state}: it cannot {action} now.',
       EN_AUDIENCE_UNAVAILABLE: 'The audience {id} of plan {planId} cannot be used: {reason}',
@@ -51,6 +54,9 @@ export const engineMessages = defineMessages({
     errors: {
       EN_PLAN_INVALID: '计划在“{path}”处无效：{reason}',
       EN_PLAN_STATE: '计划 {id} 当前为 {status}，现在不能执行 {action}。',
+      EN_HQ_PLAN_READ_ONLY: '计划 {id} 属于总部：只有总部可以修改。本店只能设置自己的 {fields}（计划 › 本店设置）。',
+      EN_NOT_RUN_HERE: '计划 {id} 不在这里执行：总部计划在其发布到的门店执行，门店只执行本店计划和总部计划。',
+      EN_OVERRIDE_NOT_ALLOWED: '计划 {id}：本店不能设置 {field}（只有总部计划中总部允许的字段才能按门店设置；请联系总部开放）。',
       EN_PLAN_CONFLICT: '计划 {id} 已被他人修改（你编辑的是版本 {expected}，现在是版本 {actual}）。请重新加载后再修改。',
       EN_RUN_STATE: '执行 {id} 当前为 {state}，现在不能执行 {action}。',
       EN_AUDIENCE_UNAVAILABLE: '计划 {planId} 的人群 {id} 无法使用：{reason}',

@@ -6,7 +6,7 @@ import { epochMs, int, jsonObject, key, oneOf, text } from '../schema-fields.ts'
 const PLAN_STATUSES_V1 = ['draft', 'scheduled', 'active', 'paused', 'completed', 'cancelled'] as const;
 
 /** A v1 plan: no holdout, no approval, no `pending-approval` status. */
-export type PlanDocV1 = Omit<Plan, 'holdoutPercent' | 'approval' | 'editedAtStore' | 'status'> & { status: (typeof PLAN_STATUSES_V1)[number] };
+export type PlanDocV1 = Omit<Plan, 'holdoutPercent' | 'approval' | 'editedAtStore' | 'overridable' | 'storeOverrides' | 'status'> & { status: (typeof PLAN_STATUSES_V1)[number] };
 
 export const planSchemaV1: RxJsonSchema<PlanDocV1> = {
   title: 'plans',
