@@ -1,3 +1,5 @@
+import { CHANNELS, EVENT_TYPES, type Channel, type EventType } from '../core/customers/customer.ts';
+
 /**
  * Expression indexes of the SQLite storage, declared per collection. SQL readers
  * (`storage-sqlite/sql-reader.ts`) answer aggregations from them without parsing documents:
@@ -51,6 +53,36 @@ export function orderColumns(alias?: string): { customerId: string; at: string; 
 }
 const orders = orderColumns();
 
+/**
+ * Audiences (`main/engine/audience/sql-audience.ts`): a rule is one WHERE clause over a
+ * covering index of customers with every field a condition reads (the id first: pages in id
+ * order); customers by birthday month-day (`MM-DD`); events by type and time with the customer
+ * and what behaviour filters on (a window is one range).
+ */
+export const audienceCustomerColumns = {
+  externalId: field('externalId'),
+  storeId: field('storeId'),
+  level: field('level'),
+  birthday: field('birthday'),
+  gender: field('gender'),
+  points: field('points'),
+  growth: field('growth'),
+  totalSpend: field('totalSpend'),
+  registeredAt: field('registeredAt'),
+  lastOrderAt: field('lastOrderAt'),
+  isFan: field('isFan'),
+  fanSince: field('fanSince'),
+  /** The tags as JSON text (an array). */
+  tags: `data->'tags'`,
+} as const;
+export const audienceLastEventAt = (type: EventType): string => field(`$.lastEventAt.${type}`);
+export const audienceConsent = (channel: Channel): string => field(`$.consent.${channel}`);
+export const AUDIENCE_MONTH_DAY = `substr(${audienceCustomerColumns.birthday}, 6)`;
+export const audienceEventColumns = fieldsOf('type', 'at', 'customerId', 'category', 'productId', 'interaction');
+function fieldsOf<K extends string>(...names: K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, field(name)])) as Record<K, string>;
+}
+
 export const EXPRESSION_INDEXES: readonly ExpressionIndex[] = [
   // Campaign results (`main/engine/insight/sql-plan-facts.ts`): a plan's grants by customer;
   // a plan's grants by run, right and time; every grant of a customer over time (other plans'
@@ -60,6 +92,10 @@ export const EXPRESSION_INDEXES: readonly ExpressionIndex[] = [
   { collection: 'grants', name: 'touches', expressions: fields('customerId', 'grantedAt', 'planKey', 'runId') },
   { collection: 'messages', name: 'insight', expressions: fields('planId', 'runId', 'channel', 'state') },
   { collection: 'events', name: 'orders', expressions: [orders.customerId, orders.at, orders.amount, orders.storeId, orders.type], where: isOrder() },
+  // Audiences (see `audienceCustomerColumns`).
+  { collection: 'customers', name: 'audience', expressions: ['id', ...Object.values(audienceCustomerColumns), ...EVENT_TYPES.map(audienceLastEventAt), ...CHANNELS.map(audienceConsent)] },
+  { collection: 'customers', name: 'audience_birthday', expressions: [AUDIENCE_MONTH_DAY, 'id'] },
+  { collection: 'events', name: 'audience', expressions: Object.values(audienceEventColumns) },
 ];
 
 /** The declared indexes of one collection. */

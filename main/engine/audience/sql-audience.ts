@@ -1,7 +1,8 @@
 import { localDay, matchingMonthDays } from '../../core/audience/birthday.ts';
 import { absenceMatches, behaviourMatches, windowMs } from '../../core/audience/evaluate.ts';
 import type { AttributeCondition, AudienceRule, BirthdayCondition, Condition, FanCondition, RuleNode } from '../../core/audience/rule.ts';
-import { CHANNELS, EVENT_TYPES, type EventType } from '../../core/customers/customer.ts';
+import type { EventType } from '../../core/customers/customer.ts';
+import { AUDIENCE_MONTH_DAY, audienceConsent, audienceCustomerColumns, audienceEventColumns, audienceLastEventAt } from '../../db/expression-indexes.ts';
 import { DAY_MS } from '../../core/period/calendar.ts';
 import type { CustomerDoc } from '../../db/schemas/customers.ts';
 import { fromEventDoc, type CustomerEventDoc } from '../../db/schemas/customer-events.ts';
@@ -17,56 +18,26 @@ import { registerSet, releaseSetsWith, withReader, type SqlSource } from './sql-
  *
  * - Attributes, birthday (the month-days that match in each store's zone), fan, consent and
  *   sample (`cd_audience_sample`) are expressions on the index's columns.
- * - Behaviour without a filter, evaluated at the present, reads the customer's `lastEventAt`.
+ * - Behaviour without a filter reads the customer's `lastEventAt`; the few customers with an
+ *   event of those types after `now` are answered from their own events.
  * - Other behaviour is computed once per condition from a covering index of events
- *   (`audience`: type, time, customer, category, product, interaction) and tested with
- *   `cd_audience_in` against the set of matching customers.
+ *   (`audience`: type, time, customer, category, product, interaction: the window is one
+ *   index range) and tested with `cd_audience_in` against the set of matching customers.
+ * - A top-level birthday or small behaviour set drives the query (`Driver`): only its
+ *   customers are looked up, by id, in the covering index.
  *
  * Every condition is two-valued (never NULL), so NOT and OR keep the reference evaluator's
  * meaning (`core/audience/evaluate.ts`) for missing values.
  */
 
+/** The declared expression indexes (`main/db/expression-indexes.ts`) rules are answered from. */
 const INDEX = 'audience';
-
-/** Customer fields as SQL expressions; the same text in the index and in queries. */
-const field = (path: string) => `data->>'${path}'`;
-const C = {
-  externalId: field('externalId'),
-  storeId: field('storeId'),
-  level: field('level'),
-  birthday: field('birthday'),
-  gender: field('gender'),
-  points: field('points'),
-  growth: field('growth'),
-  totalSpend: field('totalSpend'),
-  registeredAt: field('registeredAt'),
-  lastOrderAt: field('lastOrderAt'),
-  isFan: field('isFan'),
-  fanSince: field('fanSince'),
-  /** The tags as JSON text (an array). */
-  tags: `data->'tags'`,
-} as const;
-const lastEventAt = (type: EventType) => field(`$.lastEventAt.${type}`);
-const consent = (channel: string) => field(`$.consent.${channel}`);
-
-/** The covering index of customers: the id (page order) first, then every field rules read. */
-export const CUSTOMER_INDEX_EXPRESSIONS = ['id', ...Object.values(C), ...EVENT_TYPES.map(lastEventAt), ...CHANNELS.map(consent)];
-
-/** Customers by birthday month-day (`MM-DD`), for rules that keep a few birthdays. */
 const BIRTHDAY_INDEX = 'audience_birthday';
-const MONTH_DAY = `substr(${C.birthday}, 6)`;
-const BIRTHDAY_INDEX_EXPRESSIONS = [MONTH_DAY, 'id'];
-
-const E = {
-  type: field('type'),
-  at: field('at'),
-  customerId: field('customerId'),
-  category: field('category'),
-  productId: field('productId'),
-  interaction: field('interaction'),
-} as const;
-/** Events by type and time, with what a condition filters on: a window is one index range. */
-export const EVENT_INDEX_EXPRESSIONS = Object.values(E);
+const C = audienceCustomerColumns;
+const E = audienceEventColumns;
+const MONTH_DAY = AUDIENCE_MONTH_DAY;
+const lastEventAt = audienceLastEventAt;
+const consent = audienceConsent;
 
 export interface SqlAudience {
   source: SqlSource;
@@ -328,7 +299,6 @@ function matchesOwnEvents(reader: SqlReader, source: SqlSource, customerId: stri
 /** Customer id and count (behaviour) or newest time (absence) of the events in the window. */
 function windowRows(reader: SqlReader, source: SqlSource, type: EventType, c: BehaviourLike | undefined, from: string, to: string, aggregate: 'count(*)' | 'max(at)'): [string, number | string][] {
   const table = reader.table(source.events.collection, source.events.version);
-  reader.ensureIndex(table, INDEX, EVENT_INDEX_EXPRESSIONS);
   const filters: string[] = [];
   const params: unknown[] = [type, from, to];
   const filterBy = (column: string, value: string | undefined) => {
@@ -374,7 +344,6 @@ export function customersWithBehaviourSql(reader: SqlReader, source: SqlSource, 
 export function compileSql(rule: AudienceRule, source: SqlSource, options: AudienceOptions): SqlAudience {
   return withReader(source, (reader) => {
     const table = reader.table(source.customers.collection, source.customers.version);
-    reader.ensureIndex(table, INDEX, CUSTOMER_INDEX_EXPRESSIONS);
     const compiler = new RuleCompiler(reader, source, options);
     const where = compiler.node(rule.root);
     const driver = chooseDriver(reader, table, rule, compiler);
@@ -403,15 +372,12 @@ function chooseDriver(reader: SqlReader, table: string, rule: AudienceRule, comp
     if (keys) {
       best = {
         estimate,
-        make: () => {
-          reader.ensureIndex(table, BIRTHDAY_INDEX, BIRTHDAY_INDEX_EXPRESSIONS);
-          return {
-            id: 'id',
-            from: `${table} INDEXED BY ${reader.indexName(table, BIRTHDAY_INDEX)}`,
-            where: `${MONTH_DAY} IN (${placeholders(keys.length)}) AND deleted = 0`,
-            params: keys,
-          };
-        },
+        make: () => ({
+          id: 'id',
+          from: `${table} INDEXED BY ${reader.indexName(table, BIRTHDAY_INDEX)}`,
+          where: `${MONTH_DAY} IN (${placeholders(keys.length)}) AND deleted = 0`,
+          params: keys,
+        }),
       };
     } else if (set) {
       best = { estimate, make: () => ({ id: 'value', from: 'json_each(?)', where: '1', params: [JSON.stringify([...set].map(toSqliteKey))] }) };
