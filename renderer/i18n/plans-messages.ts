@@ -9,7 +9,22 @@ import { defineMessages } from '../../main/core/i18n/define-messages.ts';
 export const plansUiMessages = defineMessages({
   en: {
     plansUi: {
-      hqPlan: 'Published by HQ. At this store only quiet hours, rate and time zone can be changed, and only when HQ published the plan to this store alone; other changes are undone at the next sync.',
+      hqPlan: 'Published by HQ: this store runs it for its own customers, on its own schedule. Only HQ changes the plan; this store can set only what HQ allows below.',
+      hqPlanElsewhere: 'This plan runs elsewhere: HQ\'s plans run at the stores they are published to, and a store runs only its own plans and HQ\'s.',
+      overrideField: { quietHours: 'Quiet hours', maxRate: 'Rate', timeZone: 'Time zone' },
+      overrides: {
+        title: 'This store\'s settings',
+        none: 'HQ lets stores set nothing on this plan.',
+        hq: 'HQ: {value}',
+        follow: 'As HQ',
+        own: 'This store',
+        off: 'None at this store',
+        save: 'Save',
+        clear: 'Use HQ\'s values',
+        saved: 'This store\'s settings are saved; they apply to this store\'s next runs and go to HQ with the next sync.',
+        nextHere: 'Next run at this store: {at}',
+        unlimited: 'as fast as channels allow',
+      },
       new: 'New plan',
       newTitle: 'New plan',
       editTitle: 'Edit plan “{plan}”',
@@ -161,6 +176,8 @@ export const plansUiMessages = defineMessages({
       },
       limitsHint: 'Limits of this plan. “App setting” follows Settings > Engine; empty numbers too.',
       limitsForm: {
+        overridable: 'Stores may set for themselves',
+        overridableHint: 'For a chain-wide plan HQ publishes: each store can set these for its own runs; everything else stays HQ\'s.',
         quietHours: 'Quiet hours (no messages)',
         frequencyCap: 'Frequency cap (messages per customer and channel, across plans)',
         maxRate: 'Maximum rate (customers per second)',
@@ -265,7 +282,22 @@ export const plansUiMessages = defineMessages({
   },
   'zh-CN': {
     plansUi: {
-      hqPlan: '由总部下发。本店只能调整免打扰时段、速率和时区，且仅当总部只向本店下发时有效；其他修改会在下次同步时撤销。',
+      hqPlan: '由总部下发：本店按自己的时间表为本店顾客执行。只有总部可以修改计划；本店只能设置下方总部允许的项目。',
+      hqPlanElsewhere: '此计划不在这里执行：总部计划在其发布到的门店执行，门店只执行本店计划和总部计划。',
+      overrideField: { quietHours: '免打扰时段', maxRate: '速率', timeZone: '时区' },
+      overrides: {
+        title: '本店设置',
+        none: '总部未允许门店设置此计划的任何项目。',
+        hq: '总部：{value}',
+        follow: '同总部',
+        own: '本店',
+        off: '本店不设',
+        save: '保存',
+        clear: '恢复总部设置',
+        saved: '本店设置已保存；将用于本店之后的执行，并在下次同步时上报总部。',
+        nextHere: '本店下次执行：{at}',
+        unlimited: '按发送通道允许的最快速度',
+      },
       new: '新建计划',
       newTitle: '新建计划',
       editTitle: '编辑计划“{plan}”',
@@ -417,6 +449,8 @@ export const plansUiMessages = defineMessages({
       },
       limitsHint: '该计划自己的限制。“应用设置”即使用 设置 > 引擎 中的值；数字留空也是如此。',
       limitsForm: {
+        overridable: '允许门店自行设置',
+        overridableHint: '用于总部下发的全渠道计划：各门店可为本店的执行设置这些项目，其余项目仍由总部决定。',
         quietHours: '免打扰时段（不发消息）',
         frequencyCap: '触达频次上限（每位顾客每个渠道，跨计划）',
         maxRate: '最大速率（每秒顾客数）',

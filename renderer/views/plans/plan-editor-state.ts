@@ -65,7 +65,15 @@ export interface EditorState {
   limits: LimitsForm;
   /** Share of the audience kept as a control group (0–50, one decimal). */
   holdoutPercent: number;
+  /** A chain-wide (HQ) plan: the fields stores may set for themselves. */
+  overridable: StoreOverrideField[];
+  /** The plan as loaded let stores set something (so clearing the list is sent). */
+  hadOverridable?: boolean;
 }
+
+/** What HQ can let stores set on its plans (`main/core/plans/plan.ts`). */
+export const STORE_OVERRIDE_FIELDS = ['quietHours', 'maxRate', 'timeZone'] as const;
+export type StoreOverrideField = (typeof STORE_OVERRIDE_FIELDS)[number];
 
 /** The app's default zone (`createAppServices`), used when the service does not say its zone. */
 export const DEFAULT_ZONE = 'Asia/Shanghai';
@@ -182,6 +190,7 @@ export function stateFromTemplate(type: Pick<MarketingType, 'pluginId' | 'id'>, 
     actions: clone(template.actions) as PlanAction[],
     limits: limitsFormOf((template.limits ?? {}) as PlanLimits),
     holdoutPercent: 0,
+    overridable: [],
   };
 }
 
@@ -202,6 +211,8 @@ export function stateFromPlan(plan: Plan, audience: Pick<AudienceDoc, 'id' | 'na
     actions: clone(plan.actions),
     limits: limitsFormOf(plan.limits),
     holdoutPercent: plan.holdoutPercent ?? 0,
+    overridable: [...(plan.overridable ?? [])],
+    hadOverridable: (plan.overridable ?? []).length > 0,
   };
 }
 
@@ -291,6 +302,8 @@ export function toPlanInput(state: EditorState, audienceId: string): PlanInput {
     config: clone(state.config),
     // Left out at 0: the service's default (an edit back to 0 clears it).
     ...(state.holdoutPercent > 0 ? { holdoutPercent: state.holdoutPercent } : {}),
+    // Chain-wide plans only; sent when set, or emptied (an edit that clears it must say so).
+    ...(state.storeId === '' && (state.overridable.length > 0 || state.hadOverridable) ? { overridable: [...state.overridable] } : {}),
   };
 }
 
@@ -344,5 +357,6 @@ export function blankState(zone: string): EditorState {
     actions: [],
     limits: limitsFormOf({}),
     holdoutPercent: 0,
+    overridable: [],
   };
 }

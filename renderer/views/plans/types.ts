@@ -39,7 +39,11 @@ export interface PlanInput {
   config: Record<string, unknown>;
   /** Share of the audience kept as a control group (0–50, one decimal). */
   holdoutPercent?: number;
+  /** Chain-wide plans: the fields stores may set for themselves. */
+  overridable?: ('quietHours' | 'maxRate' | 'timeZone')[];
 }
+
+export type PlanSiteView = PlanDetailData['site'];
 
 /** A JSON-schema form of a marketing type's or a plugin's settings (a flat object). */
 export type FormSchema = NonNullable<MarketingType['configSchema']>;
