@@ -118,6 +118,7 @@ export async function createAppServices(options: CreateAppServicesOptions): Prom
     clock: options.clock,
     allotments: { list: () => rights.inventory.list(), addAllotment: (input) => rights.inventory.addAllotment(input), returnAllotment: (id) => rights.inventory.returnAllotment(id) },
     onStatus: (status) => bus.emit('sync-status', status),
+    shareUse: (ownerType, ownerId) => engine.shareUse(ownerType, ownerId),
   });
   syncRef.current = sync;
   if (options.startEngine) {

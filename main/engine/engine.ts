@@ -20,6 +20,7 @@ import { RiskGuard } from './governance/risk-guard.ts';
 import type { EligibilityHook } from './executor/chunk-processor.ts';
 import { RunStore } from './executor/run-store.ts';
 import { PlanStore } from './plans/plan-store.ts';
+import { shareUse, type ShareUse } from './plans/share-use.ts';
 import { DocStore } from './rights/doc-store.ts';
 import { actorLabel } from './rights/rights-catalog.ts';
 import type { RightsService } from './rights/rights-service.ts';
@@ -298,6 +299,11 @@ export class Engine {
     const { run } = await this.runs.create(plan, { occurrence: `manual-${new Date(at).toISOString()}`, trigger: 'manual', scheduledAt: at });
     this.executor.wake();
     return run.id;
+  }
+
+  /** What this installation's plans still want of a right or package (see `shareUse`). */
+  shareUse(ownerType: 'right' | 'package', ownerId: string): Promise<ShareUse> {
+    return shareUse({ type: ownerType, id: ownerId }, { plans: this.options.database.collections.plans, runs: this.runs, localSchedules: this.localSchedules, role: this.role() });
   }
 
   /** How `plan` runs here (see `PlanSiteView`). */

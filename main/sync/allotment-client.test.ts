@@ -13,6 +13,7 @@ import { makeTempDir } from '../testing/temp-dir.ts';
 import { startHarness, type Harness } from '../../sync-server/test/harness.ts';
 import { AllotmentClient, AllotmentSync } from './allotment-client.ts';
 import { settlementOf } from './allotment-stock.ts';
+import { ChainShares, type ShareUse, type ShareUseOf } from './chain-shares.ts';
 
 const dir = makeTempDir('campaign-desk-allotment-client-');
 const clock = new ManualClock(T0);
@@ -29,6 +30,7 @@ interface Store {
   rights: RightsService;
   collections: RightsCollections;
   sync: AllotmentSync;
+  shares(use: ShareUseOf): ChainShares;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ async function openStore(id: string): Promise<Store> {
     rights: service,
     collections,
     sync: new AllotmentSync(new AllotmentClient(client), inventory, () => clock.now()),
+    shares: (use) => new ChainShares(client, { kind: 'store', storeId: id, credentialId: 'test' }, inventory, () => clock.now(), use),
     async close() {
       await service.close();
       await database.close();
@@ -167,5 +170,33 @@ describe('allotment sync', () => {
     const refused = await c.sync.lease('plan-end', 100, { minUnits: 50 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CampaignError);
     expect((refused as CampaignError).message).toBe('Chain stock plan-end has 7 units left; 100 were asked for (at least 50).');
+  });
+
+  it('gives a share back by itself once every plan granting its right has ended here, and keeps it before', async () => {
+    const d = await openStore('S04');
+    onTestFinished(() => d.close());
+    const right = await d.rights.catalog.createRight(coupon, staff);
+    await hqAllotments.createStock({ id: 'seasonal', ownerType: 'right', ownerId: right.id, total: 10, leaseMs: 10 * DAY });
+    let use: ShareUse = 'none';
+    const asked: string[] = [];
+    const shares = d.shares((ownerType, ownerId) => {
+      asked.push(`${ownerType}:${ownerId}`);
+      return Promise.resolve(use);
+    });
+    const lease = await shares.request('seasonal', 4);
+    expect(await grantOne(d, right.id)).toBe(true);
+    // Leased ahead of its plan (no plan grants it yet), then while its plan runs: kept.
+    for (const now of ['none', 'live'] as const) {
+      use = now;
+      expect((await shares.tick())?.returned).toEqual([]);
+      expect(await chain('seasonal')).toMatchObject({ granted: 1, leased: 3, remaining: 6 });
+    }
+    expect(asked.at(-1)).toBe(`right:${right.id}`);
+    // Its plans ended: the next round gives back what was not granted, and asks for no more.
+    use = 'ended';
+    expect((await shares.tick())?.returned).toEqual([lease.id]);
+    expect(await chain('seasonal')).toMatchObject({ total: 10, granted: 1, leased: 0, remaining: 9 });
+    expect((await stocks(d)).find((s) => s.id === `A-${lease.id}`)).toMatchObject({ state: 'returned', granted: 1 });
+    expect(await grantOne(d, right.id)).toBe(false);
   });
 });

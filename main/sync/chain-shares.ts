@@ -22,14 +22,22 @@ export interface NewChainStock {
   leaseDays: number;
 }
 
+/**
+ * What a store's plans still want of a right or package: `live` (a plan that runs here and
+ * grants it has not ended, or a run granting it is unfinished), `ended` (every such plan has
+ * ended), `none` (no plan here grants it: a share leased ahead of its plan is kept).
+ */
+export type ShareUse = 'live' | 'ended' | 'none';
+export type ShareUseOf = (ownerType: 'right' | 'package', ownerId: string) => Promise<ShareUse>;
+
 /** A store asks for more when fewer than this share of its last lease is left. */
 const LOW_WATER = 0.25;
 
 /**
  * Chain stock shares (allotments) from the app's side: a store leases part of a chain stock
- * and grants against it offline; `tick` reports what was granted, gives back expired or ended
- * shares and asks for more when one runs low (the size of its last lease). HQ creates chain
- * stocks and adds units.
+ * and grants against it offline; `tick` reports what was granted, gives back expired shares
+ * and the shares of stocks whose plans have all ended here (`shareUse`), and asks for more when
+ * one runs low (the size of its last lease). HQ creates chain stocks and adds units.
  */
 export class ChainShares {
   private readonly client: AllotmentClient;
@@ -40,6 +48,8 @@ export class ChainShares {
     private readonly identity: SyncIdentity,
     inventory: LocalAllotments | null,
     now: () => number,
+    /** What the store's plans still want of a stock's right or package (none given: `none`). */
+    private readonly shareUse: ShareUseOf = () => Promise.resolve('none'),
   ) {
     this.client = new AllotmentClient(http);
     this.sync = identity.kind === 'store' && inventory ? new AllotmentSync(this.client, inventory, now) : null;
@@ -73,14 +83,23 @@ export class ChainShares {
     return this.client.addUnits(stockId, units);
   }
 
-  /** One round at a store: settle every share with its lease, then top up the ones running low. */
+  /**
+   * One round at a store: settle every share with its lease, give back the shares of stocks
+   * whose plans have all ended here, then top up the ones running low.
+   */
   async tick(): Promise<SettleReport | null> {
     if (!this.sync) return null;
     const report = await this.sync.settle();
-    const { leases } = await this.client.view();
+    const { stocks, leases } = await this.client.view();
     const lastUnits = new Map<string, number>();
     for (const lease of [...leases].sort((a, b) => a.createdAt - b.createdAt)) if (lease.state === 'active') lastUnits.set(lease.stockId, lease.units);
     for (const [stockId, units] of lastUnits) {
+      const stock = stocks.find((s) => s.id === stockId);
+      if (stock && (await this.shareUse(stock.ownerType, stock.ownerId)) === 'ended') {
+        const given = await this.sync.returnAll(stockId);
+        report.returned.push(...given.returned);
+        continue;
+      }
       try {
         await this.sync.topUp(stockId, Math.max(1, Math.floor(units * LOW_WATER)), units);
       } catch (error) {

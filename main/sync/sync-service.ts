@@ -8,7 +8,7 @@ import type { SiteRole } from '../core/plans/plan-runner.ts';
 import { setAuditStore } from '../db/audit-device.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
-import { ChainShares, type NewChainStock, type SharesView } from './chain-shares.ts';
+import { ChainShares, type NewChainStock, type SharesView, type ShareUseOf } from './chain-shares.ts';
 import { replicateCollection } from './replicate-collection.ts';
 import { SyncConfigFile, syncIdentitySchema, type SyncConfig, type SyncIdentity } from './sync-config.ts';
 import { SyncHttpClient, type PublishTargets, type PushRowOut, type SyncCheckpoint } from './sync-http-client.ts';
@@ -33,6 +33,8 @@ export interface SyncServiceOptions {
   allotments?: LocalAllotments;
   /** How often a store settles its shares and tops them up (default 60 s). */
   sharesEveryMs?: number;
+  /** What the store's plans still want of a right or package: a share whose plans all ended is given back. */
+  shareUse?: ShareUseOf;
 }
 
 export interface SyncSetupInput {
@@ -215,7 +217,7 @@ export class SyncService {
 
   private requireShares(): ChainShares {
     const config = this.requireConfig();
-    this.shares ??= new ChainShares(this.clientFor(config), config.identity, this.options.allotments ?? null, () => this.options.clock.now());
+    this.shares ??= new ChainShares(this.clientFor(config), config.identity, this.options.allotments ?? null, () => this.options.clock.now(), this.options.shareUse);
     return this.shares;
   }
 
@@ -312,7 +314,7 @@ export class SyncService {
     // From now on this installation's audit entries say which store they come from.
     await setAuditStore(this.options.database.db, config.identity.kind === 'store' ? config.identity.storeId : '');
     this.client = this.clientFor(config);
-    this.shares = new ChainShares(this.client, config.identity, this.options.allotments ?? null, () => this.options.clock.now());
+    this.shares = new ChainShares(this.client, config.identity, this.options.allotments ?? null, () => this.options.clock.now(), this.options.shareUse);
     this.setConnection('connecting', null);
     for (const collection of SYNC_COLLECTIONS) this.running.set(collection, this.replicate(collection, config, this.client));
     if (config.identity.kind === 'store' && this.options.allotments) {

@@ -9,6 +9,7 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import { makeTempDir } from '../../testing/temp-dir.ts';
 import { RunStore } from '../executor/run-store.ts';
 import { PlanStore } from '../plans/plan-store.ts';
+import { shareUse } from '../plans/share-use.ts';
 import { LocalSchedules } from './local-schedules.ts';
 import { Scheduler } from './scheduler.ts';
 
@@ -131,5 +132,25 @@ describe('plans under sync', () => {
     store.current.role = { kind: 'standalone' };
     expect((await store.scheduler.tick()).map((d) => d.planId)).toEqual(['P-s2']);
     expect((await store.plans.get('P-s2')).nextFireAt).not.toBe(NEVER);
+  });
+
+  it('says when a store’s plans granting a right have all ended, so its chain stock share goes back', async () => {
+    const s = await site({ kind: 'store', storeId: 'S01' });
+    const use = () => shareUse({ type: 'right', id: 'R-1' }, { plans: s.database.collections.plans, runs: s.runs, localSchedules: s.localSchedules, role: s.current.role });
+    expect(await use()).toBe('none');
+    // An HQ plan granting it, run once at this store: live until the store's schedule has nothing left.
+    await s.receive(hqPlan({ time: { ...DAILY_10, execution: { mode: 'fixed', at: '2026-03-10T10:00' } } }));
+    expect(await s.scheduler.tick()).toEqual([]);
+    expect(await use()).toBe('live');
+    s.clock.set(T0 + 2 * HOUR);
+    expect((await s.scheduler.tick()).map((d) => d.kind)).toEqual(['fired', 'exhausted']);
+    // Its run is not finished yet: still live.
+    expect(await use()).toBe('live');
+    const [run] = await s.runs.list({ planId: 'P-hq' });
+    await s.runs.update(run!.id, (r) => ({ ...r, state: 'done' }));
+    expect(await use()).toBe('ended');
+    // A draft of the store's own granting it keeps the share.
+    await s.plans.create(input(), staff);
+    expect(await use()).toBe('live');
   });
 });
