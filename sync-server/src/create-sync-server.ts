@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { sql } from 'kysely';
 import { installAuthentication } from './auth/authenticate.ts';
-import type { RateLimit } from './auth/rate-limiter.ts';
+import { RateLimiter, type RateLimit } from './auth/rate-limiter.ts';
+import { localLimiter, sharedLimiter } from './auth/shared-rate-limiter.ts';
 import { APP_SYNC_SCHEMAS, buildCollections, type SyncSchema } from './collections.ts';
 import { AllotmentStore } from './db/allotment-store.ts';
 import { DocumentStore, readChangedRows } from './db/document-store.ts';
@@ -102,7 +103,10 @@ export async function createSyncServer(options: SyncServerOptions): Promise<Sync
     });
 
     installErrorHandling(app, bodyLimit);
-    installAuthentication(app, identity, options.rateLimit ?? { perSecond: 50, burst: 200 });
+    const rateLimit = options.rateLimit ?? { perSecond: 50, burst: 200 };
+    // PostgreSQL: one budget per credential across every node; SQLite: one node, in memory.
+    const limiter = rateLimit === false ? null : database.kind === 'postgres' ? sharedLimiter(database, rateLimit) : localLimiter(new RateLimiter(rateLimit));
+    installAuthentication(app, identity, limiter);
     registerStatusRoutes(app, { version: packageVersion() });
     registerSyncRoutes(app, documents, hub, { maxPullLimit: options.maxPullLimit ?? 1000, maxPushRows: options.maxPushRows ?? 1000 });
     registerHqRoutes(app, identity, documents, liveFeed);

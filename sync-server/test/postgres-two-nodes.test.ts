@@ -142,3 +142,27 @@ describe('sync server on PostgreSQL, two nodes', () => {
     stream.stop();
   });
 });
+
+describe('rate limits on PostgreSQL, two nodes', () => {
+  it('counts a credential’s requests on every node against one budget', async () => {
+    const database = await postgres.createDatabase('limits');
+    const options = { database, collections: { human: schemas.human }, rateLimit: { perSecond: 0.01, burst: 4 } };
+    const a = await startHarness(options);
+    const b = await createSyncServer(options);
+    onTestFinished(async () => {
+      await a.close();
+      await b.close();
+    });
+    const urlOfB = await b.listen();
+    const store = await a.createStore('R1');
+    const viaB = new SyncHttpClient({ baseUrl: urlOfB, token: store.token });
+    // Alternating nodes: four requests in all pass, the fifth is refused whichever node gets it
+    // (one bucket per node would have let eight through).
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const client = i % 2 === 0 ? store.client : viaB;
+      outcomes.push(await client.pull('human', undefined, 1).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'));
+    }
+    expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'SY_RATE_LIMITED', 'SY_RATE_LIMITED']);
+  });
+});

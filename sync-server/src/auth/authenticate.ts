@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
 import type { IdentityStore } from '../db/identity-store.ts';
 import type { Principal } from './principal.ts';
-import type { RateLimit } from './rate-limiter.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import type { CredentialLimiter } from './shared-rate-limiter.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,12 +23,12 @@ function rateLimited(retryAfterMs: number): CampaignError {
 /**
  * Every request carries `Authorization: Bearer TOKEN`, checked against the credentials table
  * on each request (so a revocation applies at once), then counted against the credential's
- * rate limit. Failed attempts are also counted per client address, so a flood of bad tokens
- * is turned away before it reaches the database.
+ * rate limit (`limiter`: shared by all nodes on PostgreSQL). Failed attempts are also counted
+ * per client address on this node, so a flood of bad tokens is turned away before it reaches
+ * the database.
  */
-export function installAuthentication(app: FastifyInstance, identity: IdentityStore, rateLimit: RateLimit | false): void {
-  const limiter = rateLimit === false ? null : new RateLimiter(rateLimit);
-  const failures = rateLimit === false ? null : new RateLimiter({ perSecond: 5, burst: 50 });
+export function installAuthentication(app: FastifyInstance, identity: IdentityStore, limiter: CredentialLimiter | null): void {
+  const failures = limiter === null ? null : new RateLimiter({ perSecond: 5, burst: 50 });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public === true) return;
@@ -43,7 +43,7 @@ export function installAuthentication(app: FastifyInstance, identity: IdentitySt
       failures?.take(request.ip, now);
       throw error;
     }
-    const taken = limiter?.take(request.principal.credentialId, now);
+    const taken = await limiter?.take(request.principal.credentialId, now);
     if (taken && !taken.ok) throw rateLimited(taken.retryAfterMs);
   });
 }

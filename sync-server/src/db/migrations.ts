@@ -102,6 +102,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('leases_by_stock').on('leases').columns(['stock_id', 'state', 'expires_at']).execute();
     },
   },
+  '0003_rate_buckets': {
+    async up(db: Kysely<unknown>) {
+      // Per-credential request budgets shared by every server node (see shared-rate-limiter.ts).
+      await db.schema
+        .createTable('rate_buckets')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('tokens', 'double precision', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('granted', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -65,6 +65,15 @@ export interface SyncTables {
     created_at: number;
     updated_at: number;
   };
+  /** A token bucket per credential, shared by every server node (`shared-rate-limiter.ts`). */
+  rate_buckets: {
+    key: string;
+    tokens: number;
+    /** When `tokens` was last computed (epoch ms). */
+    at: number;
+    /** 1 when the last request took a token, 0 when it was refused. */
+    granted: number;
+  };
   /** A store's share of a chain stock. */
   leases: {
     id: string;
