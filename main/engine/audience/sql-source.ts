@@ -77,13 +77,14 @@ const released = new FinalizationRegistry<number[]>((handles) => {
   for (const h of handles) sets.delete(h);
 });
 
-/** Registers `set` for `cd_audience_in`; the entry goes when `owner` is garbage collected. */
+/** Registers `set` for `cd_audience_in` (its handle); `releaseSetsWith` ties its lifetime to an owner. */
 export function registerSet(set: ReadonlySet<string>): number {
   const handle = nextHandle++;
   sets.set(handle, set);
   return handle;
 }
 
+/** Drops the sets of `handles` once `owner` (the compiled audience using them) is garbage collected. */
 export function releaseSetsWith(owner: object, handles: number[]): void {
   if (handles.length > 0) released.register(owner, handles);
 }
