@@ -9,23 +9,9 @@ import { ServiceError } from '../../api/service-client.ts';
 import PlanEditor from './PlanEditor.vue';
 import type { MarketingType, PlanTemplate } from './types.ts';
 
-/** The service, as the editor calls it: answers by method name, records every call. */
-const calls: { name: string; input: unknown }[] = [];
-const answers = new Map<string, (input: unknown) => unknown>();
-function answer(name: string, input: unknown): Promise<unknown> {
-  calls.push({ name, input });
-  const reply = answers.get(name);
-  if (!reply) return Promise.reject(new ServiceError('API_TRANSPORT', `no answer for ${name}`, { reason: name }));
-  try {
-    return Promise.resolve(reply(input));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-vi.mock('../../api/client.ts', () => ({
-  api: () => ({ query: answer, mutate: answer, subscribe: () => () => undefined }),
-  connected: { value: true },
-}));
+import { answers, calls } from '../../testing/fake-service.ts';
+
+vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
 const birthday: MarketingType = {
   pluginId: 'campaign-desk.birthday',
