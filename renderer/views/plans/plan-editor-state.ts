@@ -71,9 +71,9 @@ export interface EditorState {
   hadOverridable?: boolean;
 }
 
-/** What HQ can let stores set on its plans (`main/core/plans/plan.ts`). */
-export const STORE_OVERRIDE_FIELDS = ['quietHours', 'maxRate', 'timeZone'] as const;
-export type StoreOverrideField = (typeof STORE_OVERRIDE_FIELDS)[number];
+/** What HQ can let stores set on its plans: the service's type (`main/core/plans/plan.ts`), listed in its order. */
+export type StoreOverrideField = NonNullable<Plan['overridable']>[number];
+export const STORE_OVERRIDE_FIELDS = ['quietHours', 'maxRate', 'timeZone'] as const satisfies readonly StoreOverrideField[];
 
 /** The app's default zone (`createAppServices`), used when the service does not say its zone. */
 export const DEFAULT_ZONE = 'Asia/Shanghai';

@@ -40,7 +40,7 @@ export interface PlanInput {
   /** Share of the audience kept as a control group (0–50, one decimal). */
   holdoutPercent?: number;
   /** Chain-wide plans: the fields stores may set for themselves. */
-  overridable?: ('quietHours' | 'maxRate' | 'timeZone')[];
+  overridable?: Plan['overridable'];
 }
 
 export type PlanSiteView = PlanDetailData['site'];
