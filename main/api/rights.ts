@@ -92,8 +92,9 @@ export const rightsMethods = [
   defineMutation('rights/return-allotment', z.object({ id: z.string().min(1).max(80) }), ({ id: stockId }, ctx): Promise<StockDoc> => ctx.services.rights.inventory.returnAllotment(stockId)),
 
   /**
-   * Grants rights or packages to customers now (reserve and commit). `requestId` makes the
-   * call idempotent: sending the same request again returns the same grants.
+   * Grants rights or packages to customers now: reserve, then commit (two ledger steps, so the
+   * customer's records show both). `requestId` makes the call idempotent: sending the same
+   * request again returns the same grants.
    */
   defineMutation(
     'rights/grant-rights',
@@ -109,7 +110,7 @@ export const rightsMethods = [
     async (input, ctx): Promise<GrantResult[]> => {
       const actionId = input.actionId ?? `${input.subject.type}:${input.subject.id}`;
       const requests = input.customerIds.map((customerId) => ({ key: { planId: input.planId ?? 'manual', occurrence: input.requestId, customerId, actionId }, subject: input.subject }));
-      return (await ctx.services.rights.ledger.grant(requests, actorOf(ctx))).map(toResult);
+      return (await ctx.services.rights.ledger.reserveAndCommit(requests, actorOf(ctx))).map(toResult);
     },
   ),
   /** Grants a right or package for the current period (day, week, month): once per customer per period. */
@@ -152,9 +153,9 @@ export const rightsMethods = [
   defineMutation('rights/adjust-balance', adjustmentInputSchema, (input, ctx): Promise<OperationRecord> =>
     ctx.services.rights.ledger.adjustBalance(input, actorOf(ctx), `ADJ-${randomUUID()}`),
   ),
-  /** Fires whenever rights, stock, grants or records change (the rights screens reload). */
+  /** Fires whenever rights, stock, grants, records or messages (their `message-sent` lines) change (the rights screens reload). */
   defineSubscription('rights/watch-ledger', z.object({}).optional(), async function* (_input, ctx, signal) {
-    const mine = new Set(['rights', 'rightsPackages', 'allotments', 'grants', 'operationRecords']);
+    const mine = new Set(['rights', 'rightsPackages', 'allotments', 'grants', 'operationRecords', 'messages']);
     yield { collection: '' };
     for await (const event of ctx.services.bus.watch('data-changed', signal)) if (mine.has(event.collection)) yield { collection: event.collection };
   }),

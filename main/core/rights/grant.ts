@@ -63,7 +63,10 @@ export type Grant = RightSpec & {
   restoredAt: number | null;
   /** When it reached a final state (expired, recovered, released). */
   closedAt: number | null;
-  /** Transitions so far (1 after the reservation); numbers its operation records. */
+  /**
+   * Transitions so far (1 after the reservation, or after a grant reserved and committed in
+   * one step: see `grantAtOnce`); numbers its operation records.
+   */
   seq: number;
   updatedAt: number;
 };
@@ -136,6 +139,16 @@ export function applyGrantEvent(grant: Grant, event: GrantEvent, now: number): G
       return { ...next, restoredAt: now, validFrom: Math.min(window.validFrom, now), expiresAt: window.expiresAt };
     }
   }
+}
+
+/**
+ * A new grant reserved and committed in one step (the executor, a plan's grant): one
+ * transition from nothing to `granted`, so `seq` stays 1 and it has one operation record
+ * (`right-granted` with no from-state). Same checks as a commit.
+ */
+export function grantAtOnce(reserved: Grant, now: number): Grant {
+  if (reserved.state !== 'reserved' || reserved.seq !== 1) refuse(reserved, 'commit');
+  return { ...applyGrantEvent(reserved, { type: 'commit' }, now), seq: 1 };
 }
 
 /** True when a held grant is past its expiry at `now` and the sweep should expire it. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { applyGrantEvent, type Grant, type GrantEvent } from './grant.ts';
-import { adjustmentRecord, balancesOf, reservedRecord, transitionRecord, type OperationRecord } from './operation-record.ts';
+import { applyGrantEvent, grantAtOnce, type Grant, type GrantEvent } from './grant.ts';
+import { adjustmentRecord, balancesOf, grantedAtOnceRecord, reservedRecord, transitionRecord, type OperationRecord } from './operation-record.ts';
 import { makeRight, NOW, pointsInput, reservedGrant } from './test-fixtures.ts';
 
 const actor = { type: 'plan', id: 'p1' } as const;
@@ -23,6 +23,19 @@ describe('operation records', () => {
     expect(records.map((r) => r.type)).toEqual(['right-reserved', 'right-granted', 'right-used', 'right-restored']);
     expect(records.map((r) => r.id)).toEqual([1, 2, 3, 4].map((n) => `${g.id}.${n}`));
     expect(records[2]).toMatchObject({ fromState: 'granted', toState: 'used', customerId: 'c1', code: g.code, rightKind: 'coupon', planId: 'p1' });
+  });
+
+  it('a grant reserved and committed in one step has one record, from nothing to granted, numbered 1', () => {
+    const points = makeRight(pointsInput, 'pts');
+    const g = grantAtOnce(reservedGrant(points), NOW + 1);
+    expect(g).toMatchObject({ state: 'granted', seq: 1, grantedAt: NOW + 1 });
+    const record = grantedAtOnceRecord(g, actor);
+    expect(record).toMatchObject({ id: `${g.id}.1`, type: 'right-granted', at: NOW + 1, fromState: null, toState: 'granted', pointsDelta: 100 });
+    const recovered = applyGrantEvent(g, { type: 'recover' }, NOW + 2);
+    const records = [record, transitionRecord(g, recovered, { type: 'recover' }, actor, null)];
+    expect(records.map((r) => r.id)).toEqual([`${g.id}.1`, `${g.id}.2`]);
+    expect(balancesOf(records)).toEqual({ points: 0, growth: 0 });
+    expect(() => grantAtOnce(g, NOW + 3)).toThrow(expect.objectContaining({ code: 'RT_ILLEGAL_TRANSITION' }));
   });
 
   it('credits points when granted and debits them when recovered', () => {

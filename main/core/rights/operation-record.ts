@@ -116,6 +116,16 @@ export function reservedRecord(grant: Grant, actor: Actor): OperationRecord {
 }
 
 /**
+ * The one record of a grant reserved and committed in one step (`grantAtOnce`): `right-granted`
+ * with no from-state (it came from nothing, the reservation was part of the same step), at the
+ * grant time, crediting points and growth value as a commit does.
+ */
+export function grantedAtOnceRecord(grant: Grant, actor: Actor): OperationRecord {
+  const credit = balanceCredit(grant);
+  return grantRecord(grant, 'right-granted', grant.grantedAt ?? grant.updatedAt, null, actor, null, credit.points, credit.growth);
+}
+
+/**
  * The record of a transition from `before` to `after` (the result of applyGrantEvent).
  * Granting credits points and growth value; recovering debits them.
  */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RxDocumentData } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import type { Channel } from '../../core/customers/customer.ts';
 import { BugError, CampaignError } from '../../core/errors/campaign-error.ts';
@@ -11,11 +12,10 @@ import { retryDelay } from '../../core/plans/retry.ts';
 import { summarizeItems, type ItemOutcome, type Run, type Task } from '../../core/plans/run.ts';
 import { formatCode } from '../../core/rights/coupon-code.ts';
 import { grantKeyString, type Grant } from '../../core/rights/grant.ts';
-import type { Actor, OperationRecord } from '../../core/rights/operation-record.ts';
+import type { Actor } from '../../core/rights/operation-record.ts';
 import { formatInstant } from '../../core/time/instant.ts';
 import type { CustomerDoc } from '../../db/schemas/customers.ts';
 import type { MessageDoc } from '../../db/schemas/messages.ts';
-import { toRecordDoc } from '../../db/schemas/operation-records.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { AppCollections } from '../../db/collections.ts';
 import type { RiskGuard } from '../governance/risk-guard.ts';
@@ -48,7 +48,7 @@ export interface ChannelLookup {
 }
 
 export interface ChunkDeps {
-  collections: Pick<AppCollections, 'customers' | 'messages' | 'operationRecords'>;
+  collections: Pick<AppCollections, 'customers' | 'messages'>;
   ledger: RightsLedger;
   channels: ChannelLookup;
   throttles: ThrottleRegistry;
@@ -252,7 +252,7 @@ export class ChunkProcessor {
       if (grantActions.length > 0) for (const w of live) items[w.index] = { ...w.item, g: 1 };
       return this.finish(task, items);
     }
-    await this.send(run, live, signal, zone, settings.concurrency);
+    const stored = await this.send(run, live, signal, zone, settings.concurrency);
 
     const sentDocs: MessageDoc[] = [];
     const failedDocs: MessageDoc[] = [];
@@ -285,7 +285,7 @@ export class ChunkProcessor {
       else delete next.r;
       items[w.index] = next;
     }
-    await this.recordMessages(sentDocs, failedDocs, actor);
+    await this.recordMessages(sentDocs, failedDocs, stored);
     return this.finish(task, items);
   }
 
@@ -394,10 +394,11 @@ export class ChunkProcessor {
     return kept;
   }
 
-  private async send(run: Run, work: Work[], signal: AbortSignal, zone: string, concurrencyLimit: number): Promise<void> {
+  /** Sends the messages; returns the stored messages found before sending, by id. */
+  private async send(run: Run, work: Work[], signal: AbortSignal, zone: string, concurrencyLimit: number): Promise<Map<string, RxDocumentData<MessageDoc>>> {
     const all: { w: Work; action: MessageAction }[] = [];
     for (const w of work) for (const action of w.sends) all.push({ w, action });
-    if (all.length === 0) return;
+    if (all.length === 0) return new Map();
     // Sent before a crash (the chunk was not saved then): not sent again. One lookup per chunk.
     const ids = all.map(({ w, action }) => this.messageId(w, action));
     const before = await this.messages.byIds(ids);
@@ -420,6 +421,7 @@ export class ChunkProcessor {
     };
     const concurrency = Math.max(1, Math.min(jobs.length, concurrencyLimit));
     await Promise.all(Array.from({ length: concurrency }, worker));
+    return before;
   }
 
   private async sendOne(run: Run, w: Work, action: MessageAction, signal: AbortSignal, zone: string, planThrottle: Throttle | null): Promise<void> {
@@ -520,22 +522,24 @@ export class ChunkProcessor {
     return doc;
   }
 
-  private async recordMessages(sent: MessageDoc[], failed: MessageDoc[], actor: Actor): Promise<void> {
-    if (sent.length + failed.length === 0) return;
-    const existing = await this.messages.byIds([...sent, ...failed].map((m) => m.id));
-    // A message sent earlier keeps its first record; a failed one may be sent by a later retry.
-    const fresh = sent.filter((m) => existing.get(m.id)?.state !== 'sent');
-    const writes = [...fresh, ...failed.filter((m) => existing.get(m.id)?.state !== 'sent')].map((m) => ({ ...m, createdAt: existing.get(m.id)?.createdAt ?? m.createdAt }));
-    if (writes.length > 0) await this.deps.collections.messages.bulkUpsert(writes);
-    const records: OperationRecord[] = fresh.map((m) => ({
-      id: `${m.id}.sent`, type: 'message-sent', at: m.sentAt, customerId: m.customerId, grantId: null, code: null, rightId: null, rightVersion: null,
-      rightName: null, rightKind: null, packageId: null, packageVersion: null, planId: m.planId, runId: m.runId, occurrence: null,
-      fromState: null, toState: null, actor, reason: m.channel, pointsDelta: 0, growthDelta: 0, corrects: null,
-    }));
-    if (records.length > 0) {
-      const result = await this.deps.collections.operationRecords.bulkInsert(records.map(toRecordDoc));
-      const real = result.error.filter((e) => e.status !== 409);
-      if (real.length > 0) throw new CampaignError('SYS_INTERNAL', { reason: `writing message records failed: ${JSON.stringify(real[0]).slice(0, 300)}` });
+  /**
+   * Stores the messages of the chunk: the sent ones as `sent` (with `sentAt`, attempts and the
+   * provider's id: the message is the record of its send, no operation record is written for
+   * it), the failed ones as `failed`. `stored` holds the messages found before sending (this
+   * chunk's items own their message ids, so nothing else wrote them since). A message sent
+   * earlier is kept as it was; a failed one may be sent by a later retry.
+   */
+  private async recordMessages(sent: MessageDoc[], failed: MessageDoc[], stored: ReadonlyMap<string, RxDocumentData<MessageDoc>>): Promise<void> {
+    const inserts: MessageDoc[] = [];
+    const updates: MessageDoc[] = [];
+    for (const m of [...sent, ...failed]) {
+      const existing = stored.get(m.id);
+      if (!existing) inserts.push(m);
+      else if (existing.state !== 'sent') updates.push({ ...m, createdAt: existing.createdAt });
     }
+    // One written meanwhile after all (it should not be) is upserted rather than lost.
+    const clashed = new Set(await this.messages.insert(inserts));
+    for (const m of inserts) if (clashed.has(m.id)) updates.push(m);
+    if (updates.length > 0) await this.deps.collections.messages.bulkUpsert(updates);
   }
 }

@@ -45,8 +45,10 @@ describe('Executor crash safety', () => {
     expect(await grants.count({ selector: { state: 'granted' } }).exec()).toBe(N);
     expect(await grants.count().exec()).toBe(N);
     expect(await messages.count({ selector: { state: 'sent' } }).exec()).toBe(N);
-    expect(await operationRecords.count({ selector: { type: 'message-sent' } }).exec()).toBe(N);
+    expect(new Set((await messages.find({ selector: { state: 'sent' } }).exec()).map((m) => m.customerId)).size).toBe(N);
+    // One record per customer: each grant's one-step `right-granted`, none twice, none missing.
     expect(await operationRecords.count({ selector: { type: 'right-granted' } }).exec()).toBe(N);
+    expect(await operationRecords.count().exec()).toBe(N);
     // The outbox file (what staff send by hand) has each message once.
     const rows = readdirSync(join(dir.path, 'outbox'))
       .filter((f) => f.endsWith('.csv'))

@@ -2,6 +2,7 @@ import type { MangoQuerySelector, MangoQuerySortPart } from 'rxdb';
 import { z } from 'zod';
 import { normalizeCode } from '../../core/rights/coupon-code.ts';
 import { RECORD_TYPES, type OperationRecord } from '../../core/rights/operation-record.ts';
+import type { MessageDoc } from '../../db/schemas/messages.ts';
 import { RIGHT_KINDS } from '../../core/rights/right-kind.ts';
 import { fromRecordDoc, type RecordDoc } from '../../db/schemas/operation-records.ts';
 import { DocStore, plain } from './doc-store.ts';
@@ -30,16 +31,57 @@ export interface RecordPage {
 }
 
 /**
+ * The `message-sent` line of a sent message. The executor writes no record of its own for a
+ * send: the message document (state `sent`, `sentAt`, attempts, provider id) is that record, and
+ * searches show it as this line (the id and fields the separate record had, so one written by
+ * an earlier version is shown once).
+ */
+export function messageSentRecord(m: Pick<MessageDoc, 'id' | 'customerId' | 'planId' | 'runId' | 'channel' | 'sentAt'>): OperationRecord {
+  return {
+    id: `${m.id}.sent`, type: 'message-sent', at: m.sentAt, customerId: m.customerId, grantId: null, code: null, rightId: null, rightVersion: null,
+    rightName: null, rightKind: null, packageId: null, packageVersion: null, planId: m.planId, runId: m.runId, occurrence: null,
+    fromState: null, toState: null, actor: { type: 'plan', id: m.planId }, reason: m.channel, pointsDelta: 0, growthDelta: 0, corrects: null,
+  };
+}
+
+/**
  * Searches the operation records. Each search runs on an index: a customer's timeline, a
  * plan's records, a code's grant, or (by date only) one index range per record type, merged.
+ * Searches by customer or plan also return the sent messages as `message-sent` lines (from the
+ * messages' customer and plan indexes); other searches find only the `message-sent` records
+ * written by earlier versions.
  */
 export class RecordsQuery {
   private readonly records: DocStore<RecordDoc>;
   private readonly grants: RightsCollections['grants'];
+  private readonly messages: RightsCollections['messages'];
 
-  constructor(collections: Pick<RightsCollections, 'operationRecords' | 'grants'>) {
+  constructor(collections: Pick<RightsCollections, 'operationRecords' | 'grants' | 'messages'>) {
     this.records = new DocStore(collections.operationRecords);
     this.grants = collections.grants;
+    this.messages = collections.messages;
+  }
+
+  /** Sent messages matching the filter, newest first (at most `limit + 1`), as `message-sent` lines. */
+  private async sentMessages(filter: z.output<typeof recordFilterSchema>): Promise<OperationRecord[]> {
+    if (!this.messages || filter.code || filter.rightKind || (filter.type && filter.type !== 'message-sent')) return [];
+    if (!filter.customerId && !filter.planId) return [];
+    const selector: MangoQuerySelector<MessageDoc> = { state: 'sent' };
+    if (filter.customerId) selector.customerId = filter.customerId;
+    if (filter.planId) selector.planId = filter.planId;
+    // A customer's messages are few: all of them. A plan's, the newest by creation (a message
+    // sent on a retry was created at its first try, so the last page's edge is approximate).
+    const lead = filter.customerId ? 'customerId' : 'planId';
+    const docs = await this.messages
+      .find({ selector, sort: [{ [lead]: 'desc' } as MangoQuerySortPart<MessageDoc>, { createdAt: 'desc' }], ...(filter.customerId ? {} : { limit: filter.limit + 1 }) })
+      .exec();
+    const out: OperationRecord[] = [];
+    for (const doc of docs) {
+      const m = doc._data;
+      if ((filter.from !== undefined && m.sentAt < filter.from) || (filter.to !== undefined && m.sentAt >= filter.to)) continue;
+      out.push(messageSentRecord(m));
+    }
+    return out;
   }
 
   async search(input: RecordFilter): Promise<RecordPage> {
@@ -72,7 +114,10 @@ export class RecordsQuery {
       const sort: MangoQuerySortPart<RecordDoc>[] = lead ? [{ [lead]: 'desc' } as MangoQuerySortPart<RecordDoc>, { at: 'desc' }] : [{ at: 'desc' }];
       for (const doc of await this.records.find({ selector, sort, limit: limit + 1 })) found.push(plain(doc));
     }
-    found.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    return { records: found.slice(0, limit).map(fromRecordDoc), more: found.length > limit };
+    const records = found.map(fromRecordDoc);
+    const ids = new Set(records.map((r) => r.id));
+    for (const line of await this.sentMessages(filter)) if (!ids.has(line.id)) records.push(line);
+    records.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return { records: records.slice(0, limit), more: records.length > limit };
   }
 }

@@ -28,7 +28,8 @@ describe('rights ledger on a real database file', () => {
 
   it('grants a coupon, uses it by code, restores it: one record per transition', async () => {
     const right = await env.rights.catalog.createRight(coupon, staff);
-    const [outcome] = await env.rights.ledger.grant([request('c1', { type: 'right', id: right.id })], staff);
+    // Reserve, then commit (two steps, as the API grants): a record for each.
+    const [outcome] = await env.rights.ledger.reserveAndCommit([request('c1', { type: 'right', id: right.id })], staff);
     const [grant] = grantsOf(outcome);
     expect(grant).toMatchObject({ state: 'granted', customerId: 'c1', rightId: right.id, rightVersion: 1, planId: 'p1' });
     expect(grant!.code).toMatch(/^[0-9A-Z]{16}$/);
@@ -43,6 +44,31 @@ describe('rights ledger on a real database file', () => {
     expect(page.records[0]).toMatchObject({ reason: 'order 42 refunded', code: grant!.code, actor: staff });
     expect(page.records[1]!.actor).toEqual({ type: 'pos', id: 'till-1' });
     expect((await env.rights.records.search({ code: grant!.code! })).records).toHaveLength(4);
+  });
+
+  it('grants in one step with one record, reserved and committed at once', async () => {
+    const right = await env.rights.catalog.createRight(coupon, staff);
+    const pts = await env.rights.catalog.createRight(points, staff);
+    const [outcome, credit] = await env.rights.ledger.grant([request('c1', { type: 'right', id: right.id }), request('c1', { type: 'right', id: pts.id }, 'o2')], staff);
+    const [grant] = grantsOf(outcome);
+    expect(grant).toMatchObject({ state: 'granted', seq: 1, reservedAt: T0, grantedAt: T0 });
+    expect(grant!.expiresAt).not.toBeNull();
+    env.clock.advance(DAY);
+    await env.rights.ledger.use(grant!.code!, { type: 'pos', id: 'till-1' });
+    await env.rights.ledger.restore(grant!.code!, 'order 42 refunded', staff);
+    const page = await env.rights.records.search({ code: grant!.code! });
+    expect(page.records.map((r) => r.type)).toEqual(['right-restored', 'right-used', 'right-granted']);
+    expect(page.records.map((r) => r.id)).toEqual([3, 2, 1].map((n) => `${grant!.id}.${n}`));
+    // The grant record says it came from nothing: the reservation was part of the same step.
+    expect(page.records[2]).toMatchObject({ fromState: null, toState: 'granted', at: T0, actor: staff, planId: 'p1', rightKind: 'coupon' });
+    expect(page.records[1]).toMatchObject({ fromState: 'granted', toState: 'used' });
+    // Points are credited by the one record, and the same key grants nothing twice.
+    expect(grantsOf(credit)[0]).toMatchObject({ state: 'granted', seq: 1 });
+    expect(await env.rights.ledger.balances('c1')).toEqual({ points: 100, growth: 0 });
+    const [again] = await env.rights.ledger.grant([request('c1', { type: 'right', id: pts.id }, 'o2')], staff);
+    expect(again).toMatchObject({ ok: true, existing: true, bundleId: credit!.bundleId });
+    expect(await env.rights.ledger.balances('c1')).toEqual({ points: 100, growth: 0 });
+    expect(await env.database.collections.operationRecords.count({ selector: { customerId: 'c1' } }).exec()).toBe(4);
   });
 
   it('refuses unknown, malformed, expired and recovered codes with typed errors', async () => {
@@ -278,9 +304,9 @@ describe('rights ledger on a real database file', () => {
 
   it('finds records by plan, type, right kind and date, newest first', async () => {
     const right = await env.rights.catalog.createRight(coupon, staff);
-    await env.rights.ledger.grant([request('c1', { type: 'right', id: right.id }, 'o1', 'plan-a')], staff);
+    await env.rights.ledger.reserveAndCommit([request('c1', { type: 'right', id: right.id }, 'o1', 'plan-a')], staff);
     env.clock.advance(DAY);
-    await env.rights.ledger.grant([request('c2', { type: 'right', id: right.id }, 'o1', 'plan-b')], staff);
+    await env.rights.ledger.reserveAndCommit([request('c2', { type: 'right', id: right.id }, 'o1', 'plan-b')], staff);
     expect((await env.rights.records.search({ planId: 'plan-a' })).records.map((r) => r.customerId)).toEqual(['c1', 'c1']);
     expect((await env.rights.records.search({ type: 'right-granted' })).records.map((r) => r.customerId)).toEqual(['c2', 'c1']);
     expect((await env.rights.records.search({ from: T0 + DAY / 2 })).records.map((r) => r.type)).toEqual(['right-granted', 'right-reserved']);

@@ -3,8 +3,8 @@ import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { formatCode, generateCode, normalizeCode, randomPrefix, type RandomBytes } from '../../core/rights/coupon-code.ts';
 import { assertWithinCap, type CustomerCap, type PriorBundle } from '../../core/rights/customer-cap.ts';
-import { applyGrantEvent, grantKeyString, isDue, newGrant, type Grant, type GrantEvent, type GrantKey } from '../../core/rights/grant.ts';
-import { adjustmentRecord, balancesOf, reservedRecord, transitionRecord, type Actor, type AdjustmentInput, type Balances, type OperationRecord } from '../../core/rights/operation-record.ts';
+import { applyGrantEvent, grantAtOnce, grantKeyString, isDue, newGrant, type Grant, type GrantEvent, type GrantKey } from '../../core/rights/grant.ts';
+import { adjustmentRecord, balancesOf, grantedAtOnceRecord, reservedRecord, transitionRecord, type Actor, type AdjustmentInput, type Balances, type OperationRecord } from '../../core/rights/operation-record.ts';
 import { periodOccurrence, type GrantPeriod } from '../../core/rights/period-key.ts';
 import { isRedeemable, type RightVersion } from '../../core/rights/right.ts';
 import type { PackageVersion } from '../../core/rights/rights-package.ts';
@@ -119,7 +119,11 @@ export class RightsLedger {
     return this.options.queue.run(() => this.settleStep(bundleIds, 'release', actor));
   }
 
-  /** Reserve and commit in one go: what a manual grant or a plan without a message does. */
+  /**
+   * Reserve and commit in one ledger step (what a plan's run and a periodic grant do): each new
+   * grant is written once, already granted, with one `right-granted` record (see
+   * `grantAtOnce`). Bundles an earlier call left reserved are committed in the same step.
+   */
   grant(requests: readonly GrantRequest[], actor: Actor): Promise<BundleOutcome[]> {
     return this.options.queue.run(async () => {
       const reserved = await this.reserveStep(requests, actor, true);
@@ -128,6 +132,18 @@ export class RightsLedger {
       const committed = new Map((await this.settleStep(toCommit, 'commit', actor)).map((o) => [o.bundleId, o]));
       return reserved.map((o) => (o.ok ? (committed.get(o.bundleId) ?? o) : o));
     });
+  }
+
+  /**
+   * Reserve, then commit, as two ledger steps with a record each (`right-reserved`, then
+   * `right-granted`): what a grant by staff or a script through the API does. Idempotent like
+   * `grant`: a key whose bundle is already granted answers it, one left reserved is committed.
+   */
+  async reserveAndCommit(requests: readonly GrantRequest[], actor: Actor): Promise<BundleOutcome[]> {
+    const reserved = await this.reserve(requests, actor);
+    const toCommit = reserved.flatMap((o) => (o.ok && o.grants.some((g) => g.state === 'reserved') ? [o.bundleId] : []));
+    const committed = new Map((await this.commit(toCommit, actor)).map((o) => [o.bundleId, o]));
+    return reserved.map((o) => (o.ok ? (committed.get(o.bundleId) ?? o) : o));
   }
 
   /**
@@ -278,7 +294,8 @@ export class RightsLedger {
       let after = '';
       for (;;) {
         const page = await this.grants.find({ selector: { id: { $gt: after } }, sort: [{ id: 'asc' }], limit: 1000 });
-        // A grant reserved and committed in one step may miss both of its records.
+        // A grant reserved and committed in one step before grants at once had one record (seq
+        // 2, records 1 and 2 written together) may miss both of its records.
         const have = await this.records.byIds(page.flatMap((g) => (g.seq === 2 ? [`${g.id}.1`, `${g.id}.2`] : [`${g.id}.${g.seq}`])));
         const missing: OperationRecord[] = [];
         for (const doc of page) {
@@ -298,7 +315,7 @@ export class RightsLedger {
 
   /**
    * Reserves new bundles; with `commitNow` also commits them in the same step, so each grant
-   * is written once (already granted) with both its records.
+   * is written once, already granted, with one record (`grantAtOnce`).
    */
   private async reserveStep(requests: readonly GrantRequest[], actor: Actor, commitNow = false): Promise<BundleOutcome[]> {
     if (requests.length > MAX_BATCH) throw new CampaignError('RT_BAD_QUANTITY', { what: 'batch', value: requests.length });
@@ -369,7 +386,7 @@ export class RightsLedger {
             }),
           );
         });
-        for (const grant of grants) writes.push({ grant, previous: null, records: [reservedRecord(grant, actor)] });
+        for (const grant of grants) writes.push({ grant, previous: null, records: commitNow ? [] : [reservedRecord(grant, actor)] });
         outcomes[i] = { ok: true, bundleId, grants, existing: false };
       } catch (error) {
         if (!(error instanceof CampaignError)) throw error;
@@ -379,9 +396,9 @@ export class RightsLedger {
     await this.ensureUniqueCodes(writes, prefix);
     if (commitNow) {
       for (const w of writes) {
-        const after = applyGrantEvent(w.grant, { type: 'commit' }, now);
+        const after = grantAtOnce(w.grant, now);
         for (const stockId of [w.grant.rightStockId, w.grant.packageStockId]) if (stockId) plan.commit(stockId, 1);
-        w.records.push(transitionRecord(w.grant, after, { type: 'commit' }, actor, null));
+        w.records = [grantedAtOnceRecord(after, actor)];
         w.grant = after;
       }
     }
@@ -582,7 +599,7 @@ const REPAIR: Actor = { type: 'system', id: 'repair' };
 
 /** The record of a grant's latest transition, rebuilt from the grant alone. */
 function rebuildRecord(grant: Grant): OperationRecord {
-  if (grant.seq === 1) return reservedRecord(grant, REPAIR);
+  if (grant.seq === 1) return grant.state === 'reserved' ? reservedRecord(grant, REPAIR) : grantedAtOnceRecord(grant, REPAIR);
   const held = grant.restoredAt !== null ? 'restored' : 'granted';
   const [event, from] = (
     {
