@@ -102,4 +102,31 @@ describe('SQLite storage', () => {
     expect(byName.join('\n')).toMatch(/USING INDEX/);
     await c.database.close();
   });
+
+  it('refuses an insert over an existing or deleted id in a batch of new documents, and writes the rest', async () => {
+    const directory = tempDir();
+    const c = await open(directory, 'conflicts');
+    await c.bulkInsert(customers(3, 'S1'));
+    await (await c.findOne('S1-1').exec(true)).remove();
+    const instance = instanceOf(c);
+    const events: string[][] = [];
+    const sub = instance.changeStream().subscribe((bulk) => events.push(bulk.events.map((e) => `${e.operation} ${e.documentId}`)));
+    const [existing] = await instance.findDocumentsById(['S1-0'], false);
+    const [deleted] = await instance.findDocumentsById(['S1-1'], true);
+    const row = (id: string) => ({ document: { ...existing!, id, name: `new ${id}`, _rev: '1-new', _meta: { lwt: Date.now() } } });
+    const result = await instance.bulkWrite([row('S1-9'), row('S1-0'), row('S1-1'), row('S1-8')], 'test');
+    expect(result.error.map((e) => [e.status, e.documentId, e.status === 409 ? e.documentInDb._rev : ''])).toEqual([
+      [409, 'S1-0', existing!._rev],
+      [409, 'S1-1', deleted!._rev],
+    ]);
+    expect(events).toEqual([['INSERT S1-9', 'INSERT S1-8']]);
+    expect((await instance.findDocumentsById(['S1-9', 'S1-8', 'S1-0'], false)).map((d) => [d.id, d.name]).sort()).toEqual([
+      ['S1-0', '客户 0 😀'],
+      ['S1-8', 'new S1-8'],
+      ['S1-9', 'new S1-9'],
+    ]);
+    sub.unsubscribe();
+    await c.database.close();
+  });
 });
+

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import {
   ensureRxStorageInstanceParamsAreCorrect,
-  getIndexableStringMonad,
   RXDB_VERSION,
   type RxStorage,
   type RxStorageInstanceCreationParams,
@@ -9,7 +8,7 @@ import {
 import { EXPRESSION_INDEXES, expressionIndexesOf } from '../expression-indexes.ts';
 import { acquireSqliteFile, attachmentsTableName, quoteIdentifier, releaseSqliteFile } from './sqlite-file.ts';
 import { RxStorageInstanceSqlite } from './rx-storage-instance-sqlite.ts';
-import { indexKeyEncoder } from './sqlite-index-key.ts';
+import { documentKeyFunction, indexKeyEncoder } from './sqlite-index-key.ts';
 import { backupSqliteFile } from './sqlite-backup.ts';
 import type { SqliteIndexColumn, SqliteInstanceCreationOptions, SqliteStorageInternals, SqliteStorageSettings } from './sqlite-types.ts';
 
@@ -72,10 +71,10 @@ function createInstance<RxDocType>(
     const indexes: SqliteIndexColumn[] = fieldLists.map((fields, i) => ({
       fields,
       column: `k${i}`,
-      getIndexableString: getIndexableStringMonad(schema, fields) as (doc: object) => string,
+      keyOf: documentKeyFunction(schema, fields),
       encode: indexKeyEncoder(schema, fields),
     }));
-    const keysOf = (doc: object) => indexes.map((index) => index.encode(index.getIndexableString(doc)));
+    const keysOf = (doc: object) => indexes.map((index) => index.keyOf(doc));
     const expressionIndexes = expressionIndexesOf(params.collectionName, storage.settings.expressionIndexes ?? EXPRESSION_INDEXES);
     file.ensureTable({ name: table, collectionName: params.collectionName, schemaVersion: schema.version, indexes: fieldLists, attachments, keysOf, expressionIndexes });
     const t = quoteIdentifier(table);
@@ -92,6 +91,7 @@ function createInstance<RxDocType>(
         selectByIds: db.prepare<[string], string>(`SELECT data FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`).pluck(),
         selectById: db.prepare<[string], string>(`SELECT data FROM ${t} WHERE id = ?`).pluck(),
         insert: db.prepare<unknown[]>(`INSERT INTO ${t} (id, deleted, lwt, data${keyNames}) VALUES (?, ?, ?, ?${keyParams})`),
+        insertIfNew: db.prepare<unknown[]>(`INSERT INTO ${t} (id, deleted, lwt, data${keyNames}) VALUES (?, ?, ?, ?${keyParams}) ON CONFLICT (id) DO NOTHING`),
         update: db.prepare<unknown[]>(`UPDATE ${t} SET deleted = ?, lwt = ?, data = ?${keySets} WHERE id = ?`),
       },
     };

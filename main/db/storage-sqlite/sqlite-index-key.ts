@@ -1,4 +1,4 @@
-import { getIndexMeta, type RxDocumentData, type RxJsonSchema } from 'rxdb';
+import { getIndexableStringMonad, getIndexMeta, type RxDocumentData, type RxJsonSchema } from 'rxdb';
 import { toSqliteKey } from './sqlite-key.ts';
 
 /**
@@ -34,6 +34,8 @@ const MAX_RUN = 4096;
 const SPACE_OR_CONTROL = /[\u0000-\u0020]/;
 
 export type IndexKeyEncoder = (indexString: string) => string;
+/** A document's stored key of one index: `encoder(getIndexableString(doc))`, computed directly. */
+export type DocumentKeyFunction = (doc: object) => string;
 
 export function indexKeyEncoder<RxDocType>(schema: RxJsonSchema<RxDocumentData<RxDocType>>, fields: string[]): IndexKeyEncoder {
   const layout = getIndexMeta(schema, fields).map((meta) => {
@@ -53,6 +55,36 @@ export function indexKeyEncoder<RxDocType>(schema: RxJsonSchema<RxDocumentData<R
       key += field.isString ? encodeStringField(part) : part;
     }
     if (offset < indexString.length) key += indexString.slice(offset);
+    return toSqliteKey(key);
+  };
+}
+
+/**
+ * The stored key of a document for an index, equal to `indexKeyEncoder(...)(getIndexableString(doc))`
+ * but built from the field values directly: string fields are encoded without being padded to
+ * `maxLength` first and sliced again, which is most of the cost of a write's keys. A string
+ * longer than its `maxLength` (the validator refuses it, a storage call without validation may
+ * not) takes the padded path, so both always agree.
+ */
+export function documentKeyFunction<RxDocType>(schema: RxJsonSchema<RxDocumentData<RxDocType>>, fields: string[]): DocumentKeyFunction {
+  const parts = getIndexMeta(schema, fields).map((meta) => {
+    const stringWidth = meta.schemaPart.type === 'string' ? (meta.schemaPart.maxLength ?? 0) : -1;
+    return { stringWidth, getValue: meta.getValue as (doc: object) => unknown, getPart: meta.getIndexStringPart as (doc: object) => string };
+  });
+  const encode = indexKeyEncoder(schema, fields);
+  const getIndexableString = getIndexableStringMonad(schema, fields) as (doc: object) => string;
+  const padded = (doc: object) => encode(getIndexableString(doc));
+  return (doc) => {
+    let key = '';
+    for (const part of parts) {
+      if (part.stringWidth < 0) {
+        key += part.getPart(doc);
+        continue;
+      }
+      const value = (part.getValue(doc) || '') as string;
+      if (value.length > part.stringWidth) return padded(doc);
+      key += encodeStringField(value);
+    }
     return toSqliteKey(key);
   };
 }

@@ -25,9 +25,10 @@ export type SqliteInstanceCreationOptions = Record<string, never>;
 export interface SqliteIndexColumn {
   /** Field paths of the index, as in the schema: `['_deleted', 'storeId', 'id']`. */
   fields: string[];
-  /** Column name `k<n>`; holds `encode(getIndexableString(doc))` and has an SQL index. */
+  /** Column name `k<n>`; holds `keyOf(doc)` and has an SQL index. */
   column: string;
-  getIndexableString: (doc: object) => string;
+  /** The document's stored key: `encode(getIndexableString(doc))`, computed directly. */
+  keyOf: (doc: object) => string;
   /** RxDB's index string (or a query bound) to the stored key (`sqlite-index-key.ts`). */
   encode: (indexString: string) => string;
 }
@@ -50,6 +51,8 @@ export interface SqliteStatements {
   selectById: Statement<[string], string>;
   /** `(id, deleted, lwt, data, ...keys)`. */
   insert: Statement<unknown[]>;
+  /** The same, doing nothing (0 changes) when the id exists. */
+  insertIfNew: Statement<unknown[]>;
   /** `(deleted, lwt, data, ...keys, id)`. */
   update: Statement<unknown[]>;
 }
