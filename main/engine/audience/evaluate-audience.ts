@@ -50,6 +50,18 @@ export async function* memberPages(compiled: CompiledAudience, data: AudienceDat
   }
 }
 
+/**
+ * Member ids of a compiled audience, page by page in id order: from SQL without reading the
+ * documents (the executor's split), or the ids of `memberPages`.
+ */
+export async function* memberIdPages(compiled: CompiledAudience, data: AudienceData, signal?: AbortSignal): AsyncGenerator<string[]> {
+  if (compiled.kind === 'sql') {
+    yield* sqlPages(compiled.sql, 'ids', signal);
+    return;
+  }
+  for await (const page of memberPages(compiled, data, signal)) yield page.map((c) => c.externalId);
+}
+
 export async function countMembers(rule: AudienceRule, data: AudienceData, options: AudienceOptions, signal?: AbortSignal): Promise<number> {
   const compiled = await compileAudience(rule, data, options);
   if (compiled.kind === 'sql') return signal?.aborted ? 0 : countSql(compiled.sql);

@@ -20,7 +20,8 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { AppCollections } from '../../db/collections.ts';
 import type { RiskGuard } from '../governance/risk-guard.ts';
 import { classifySendError, type MessageChannel, type OutgoingMessage } from '../channels/channel.ts';
-import { DocStore } from '../rights/doc-store.ts';
+import { yieldToLoop } from '../loop-yield.ts';
+import { DocStore, plain } from '../rights/doc-store.ts';
 import { MAX_BATCH, type BundleOutcome, type GrantRequest, type RightsLedger } from '../rights/rights-ledger.ts';
 import type { Feedback, Throttle, ThrottleRegistry } from '../throttle/index.ts';
 import type { EngineSettings } from './engine-settings.ts';
@@ -146,9 +147,11 @@ interface Work {
  */
 export class ChunkProcessor {
   private readonly messages: DocStore<MessageDoc>;
+  private readonly customers: DocStore<CustomerDoc>;
 
   constructor(private readonly deps: ChunkDeps) {
     this.messages = new DocStore(deps.collections.messages);
+    this.customers = new DocStore(deps.collections.customers);
   }
 
   async process(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
@@ -168,9 +171,10 @@ export class ChunkProcessor {
 
     // ---- Load
     const ids = dueIdx.map((i) => task.customerIds[i] as string);
-    const found = await this.deps.collections.customers.findByIds(ids).exec();
+    // Straight from storage (plain data, read once): no RxDB documents or query cache for a chunk.
+    await yieldToLoop();
     const customers = new Map<string, CustomerDoc>();
-    for (const [id, doc] of found) customers.set(id, doc.toMutableJSON() as CustomerDoc);
+    for (const [id, doc] of await this.customers.byIds(ids)) if (!doc._deleted) customers.set(id, plain(doc));
     const verdicts = this.deps.eligibility ? await this.deps.eligibility(run, [...customers.values()]) : new Map<string, CustomerVerdict>();
     const quietEnd = messageActions.length > 0 ? quietUntil(quiet, now, zone) : null;
 
@@ -213,7 +217,7 @@ export class ChunkProcessor {
       }
       work.push({ index: i, customerId, occurrence, item, customer, sends, blocked, grants: [], failure: null, sent: new Map(), rendered: new Map(), ids: new Map() });
     }
-    await this.resolveMessageIds(run, work);
+    const stored = await this.resolveMessageIds(run, work);
 
     // Frequency caps: messages already sent to these customers on the channel, by any plan.
     if (cap && work.some((w) => w.sends.length > 0)) await this.applyFrequencyCap(run, work, cap, now);
@@ -221,7 +225,7 @@ export class ChunkProcessor {
     // Risk limits across all plans and runs: held until this chunk's writes are done.
     const risk = await this.applyRiskLimits(run, work, grantActions, items, now, zone);
     try {
-      return await this.execute(run, task, work, items, grantActions, actor, signal, zone, settings, policy, now);
+      return await this.execute(run, task, work, items, grantActions, actor, signal, zone, settings, policy, now, stored);
     } finally {
       risk.release();
     }
@@ -239,6 +243,7 @@ export class ChunkProcessor {
     settings: EngineSettings,
     policy: EngineSettings['retry'],
     now: number,
+    stored: ReadonlyMap<string, RxDocumentData<MessageDoc>>,
   ): Promise<Task> {
     for (const w of work) {
       if (grantActions.length === 0 && w.sends.length === 0) items[w.index] = { ...w.item, s: 'skipped', r: w.blocked ?? 'not-eligible' };
@@ -252,7 +257,7 @@ export class ChunkProcessor {
       if (grantActions.length > 0) for (const w of live) items[w.index] = { ...w.item, g: 1 };
       return this.finish(task, items);
     }
-    const stored = await this.send(run, live, signal, zone, settings.concurrency);
+    await this.send(run, live, signal, zone, settings.concurrency, stored);
 
     const sentDocs: MessageDoc[] = [];
     const failedDocs: MessageDoc[] = [];
@@ -323,19 +328,25 @@ export class ChunkProcessor {
 
   /**
    * The id of each message to send: `messageIdFor`, or the legacy id of a message stored
-   * under it before the upgrade (one lookup per chunk), so such a run never sends it again.
+   * under it before the upgrade, so such a run never sends it again. One lookup per chunk of
+   * both ids; returns the stored messages found (their state says which were sent before).
    */
-  private async resolveMessageIds(run: Run, work: Work[]): Promise<void> {
+  private async resolveMessageIds(run: Run, work: Work[]): Promise<Map<string, RxDocumentData<MessageDoc>>> {
     const legacy: { w: Work; actionId: string; id: string }[] = [];
+    const ids: string[] = [];
     for (const w of work) {
       for (const action of w.sends) {
-        w.ids.set(action.id, messageIdFor(run.planId, w.occurrence, w.customerId, action.id));
-        legacy.push({ w, actionId: action.id, id: legacyMessageIdFor(run.planId, w.occurrence, w.customerId, action.id) });
+        const id = messageIdFor(run.planId, w.occurrence, w.customerId, action.id);
+        w.ids.set(action.id, id);
+        const old = legacyMessageIdFor(run.planId, w.occurrence, w.customerId, action.id);
+        legacy.push({ w, actionId: action.id, id: old });
+        ids.push(id, old);
       }
     }
-    if (legacy.length === 0) return;
-    const found = await this.messages.byIds(legacy.map((l) => l.id));
+    if (ids.length === 0) return new Map();
+    const found = await this.messages.byIds(ids);
     for (const l of legacy) if (found.has(l.id)) l.w.ids.set(l.actionId, l.id);
+    return found;
   }
 
   private messageId(w: Work, action: MessageAction): string {
@@ -394,16 +405,15 @@ export class ChunkProcessor {
     return kept;
   }
 
-  /** Sends the messages; returns the stored messages found before sending, by id. */
-  private async send(run: Run, work: Work[], signal: AbortSignal, zone: string, concurrencyLimit: number): Promise<Map<string, RxDocumentData<MessageDoc>>> {
+  /** Sends the messages; `stored` holds this chunk's messages found at its load (`resolveMessageIds`). */
+  private async send(run: Run, work: Work[], signal: AbortSignal, zone: string, concurrencyLimit: number, stored: ReadonlyMap<string, RxDocumentData<MessageDoc>>): Promise<void> {
     const all: { w: Work; action: MessageAction }[] = [];
     for (const w of work) for (const action of w.sends) all.push({ w, action });
-    if (all.length === 0) return new Map();
-    // Sent before a crash (the chunk was not saved then): not sent again. One lookup per chunk.
-    const ids = all.map(({ w, action }) => this.messageId(w, action));
-    const before = await this.messages.byIds(ids);
-    const jobs = all.filter(({ w, action }, i) => {
-      const existing = before.get(ids[i] as string);
+    if (all.length === 0) return;
+    // Sent before a crash (the chunk was not saved then): not sent again. This chunk's items own
+    // their message ids (one chunk of a run at a time each), so nothing wrote them since the load.
+    const jobs = all.filter(({ w, action }) => {
+      const existing = stored.get(this.messageId(w, action));
       if (existing?.state !== 'sent') return true;
       this.markSent(w, action, existing.providerMessageId);
       return false;
@@ -421,7 +431,6 @@ export class ChunkProcessor {
     };
     const concurrency = Math.max(1, Math.min(jobs.length, concurrencyLimit));
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return before;
   }
 
   private async sendOne(run: Run, w: Work, action: MessageAction, signal: AbortSignal, zone: string, planThrottle: Throttle | null): Promise<void> {
@@ -525,8 +534,8 @@ export class ChunkProcessor {
   /**
    * Stores the messages of the chunk: the sent ones as `sent` (with `sentAt`, attempts and the
    * provider's id: the message is the record of its send, no operation record is written for
-   * it), the failed ones as `failed`. `stored` holds the messages found before sending (this
-   * chunk's items own their message ids, so nothing else wrote them since). A message sent
+   * it), the failed ones as `failed`. `stored` holds the messages found at the chunk's load
+   * (its items own their message ids, so nothing else wrote them since). A message sent
    * earlier is kept as it was; a failed one may be sent by a later retry.
    */
   private async recordMessages(sent: MessageDoc[], failed: MessageDoc[], stored: ReadonlyMap<string, RxDocumentData<MessageDoc>>): Promise<void> {

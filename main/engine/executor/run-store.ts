@@ -7,6 +7,7 @@ import { FINISHED_RUN_STATES, type Run, type RunState, type RunTrigger, type Tas
 import type { PlanRunDoc } from '../../db/schemas/plan-runs.ts';
 import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { TaskDoc } from '../../db/schemas/tasks.ts';
+import { yieldToLoop } from '../loop-yield.ts';
 
 export interface RunCollections {
   planRuns: RxCollection<PlanRunDoc>;
@@ -122,6 +123,7 @@ export class RunStore {
 
   async insertTasks(tasks: Task[]): Promise<void> {
     if (tasks.length === 0) return;
+    await yieldToLoop();
     const result = await this.collections.tasks.bulkInsert(tasks);
     // A chunk written before a crash is written again identically on resume: keep the first.
     const real = result.error.filter((e) => e.status !== 409);
@@ -153,6 +155,7 @@ export class RunStore {
   }
 
   async saveTask(task: Task): Promise<void> {
+    await yieldToLoop();
     await this.collections.tasks.upsert({ ...task, updatedAt: this.clock.now() });
   }
 }

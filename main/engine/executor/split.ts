@@ -7,7 +7,7 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { AudienceData } from '../audience/audience-data.ts';
 import type { AudienceStore } from '../audience/audience-store.ts';
 import { compileAudience } from '../audience/compile-audience.ts';
-import { memberPages } from '../audience/evaluate-audience.ts';
+import { memberIdPages, memberPages } from '../audience/evaluate-audience.ts';
 import type { RunStore } from './run-store.ts';
 
 export interface SplitDeps {
@@ -45,6 +45,12 @@ async function* members(run: Run, deps: SplitDeps, signal: AbortSignal): AsyncGe
     return;
   }
   // Evaluated as of the occurrence, so a split resumed after a crash sees the same members.
+  if (audience.mode !== 'snapshot' && !birthday) {
+    const compiled = await compileAudience(audience.rule as AudienceRule, deps.data, { now: run.scheduledAt, defaultZone: deps.defaultZone });
+    // Only the ids: no customer document is read (or parsed) to split.
+    for await (const ids of memberIdPages(compiled, deps.data, signal)) yield ids.map((id) => ({ id }));
+    return;
+  }
   const pages =
     audience.mode === 'snapshot'
       ? snapshotDocs([...new Set(await deps.audiences.snapshotMembers(audience.id))].sort(), deps.data)

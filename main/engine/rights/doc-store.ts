@@ -1,11 +1,13 @@
 import { normalizeMangoQuery, prepareQuery, type MangoQuery, type MangoQuerySelector, type RxCollection, type PreparedQuery, type RxDocumentData, type RxStorageInstance } from 'rxdb';
 import { BugError } from '../../core/errors/campaign-error.ts';
+import { WRITE_SLICE, yieldToLoop } from '../loop-yield.ts';
 
 /**
  * Thin batch access to an RxDB collection for the ledger: reads return plain document data
  * (with `_rev` and `_meta`), updates go to the storage in one bulk write with the previous
  * state, so RxDB still detects a conflicting write and the collection's cache and change
- * stream stay in step.
+ * stream stay in step. Writes go in slices of `WRITE_SLICE` documents, each after a turn of
+ * the event loop (see `yieldToLoop`): a batch of a thousand never holds the main process.
  */
 export class DocStore<T extends object> {
   constructor(readonly collection: RxCollection<T>) {}
@@ -13,6 +15,7 @@ export class DocStore<T extends object> {
   async byIds(ids: readonly string[]): Promise<Map<string, RxDocumentData<T>>> {
     const out = new Map<string, RxDocumentData<T>>();
     if (ids.length === 0) return out;
+    if (ids.length > 50) await yieldToLoop();
     // Straight from storage: the states a following update names as `previous` must be current.
     const found = await this.collection.storageInstance.findDocumentsById([...new Set(ids)], false);
     const primary = this.collection.schema.primaryPath as string;
@@ -90,26 +93,30 @@ export class DocStore<T extends object> {
 
   /** Inserts new documents; returns the ids that already existed (not overwritten). */
   async insert(docs: readonly T[]): Promise<string[]> {
-    if (docs.length === 0) return [];
-    const result = await this.collection.bulkInsert([...docs]);
     const existing: string[] = [];
-    for (const error of result.error) {
-      if (error.status === 409) existing.push(error.documentId);
-      else throw new BugError(`insert into ${this.collection.name} failed: ${JSON.stringify(error).slice(0, 500)}`);
+    for (let i = 0; i < docs.length; i += WRITE_SLICE) {
+      await yieldToLoop();
+      const result = await this.collection.bulkInsert(docs.slice(i, i + WRITE_SLICE));
+      for (const error of result.error) {
+        if (error.status === 409) existing.push(error.documentId);
+        else throw new BugError(`insert into ${this.collection.name} failed: ${JSON.stringify(error).slice(0, 500)}`);
+      }
     }
     return existing;
   }
 
   /** Writes new states of documents read before; throws on a conflicting concurrent write. */
   async update(updates: readonly { previous: RxDocumentData<T>; next: T }[], context: string): Promise<void> {
-    if (updates.length === 0) return;
-    const rows = updates.map(({ previous, next }) => ({
-      previous,
-      document: { ...next, _deleted: false, _attachments: {}, _meta: previous._meta, _rev: previous._rev } as RxDocumentData<T>,
-    }));
-    const result = await this.collection.storageInstance.bulkWrite(rows, context);
-    if (result.error.length > 0) {
-      throw new BugError(`update of ${this.collection.name} failed: ${JSON.stringify(result.error[0]).slice(0, 500)}`);
+    for (let i = 0; i < updates.length; i += WRITE_SLICE) {
+      await yieldToLoop();
+      const rows = updates.slice(i, i + WRITE_SLICE).map(({ previous, next }) => ({
+        previous,
+        document: { ...next, _deleted: false, _attachments: {}, _meta: previous._meta, _rev: previous._rev } as RxDocumentData<T>,
+      }));
+      const result = await this.collection.storageInstance.bulkWrite(rows, context);
+      if (result.error.length > 0) {
+        throw new BugError(`update of ${this.collection.name} failed: ${JSON.stringify(result.error[0]).slice(0, 500)}`);
+      }
     }
   }
 
