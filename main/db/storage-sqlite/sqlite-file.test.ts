@@ -11,7 +11,7 @@ import { FORMAT_VERSION } from './sqlite-file.ts';
 import { toSqliteKey } from './sqlite-key.ts';
 import { tempDir } from './sqlite-test-support.ts';
 import { batchSchema, type BatchItem } from './fixtures/batch-schema.ts';
-import { startChild } from './fixtures/child-process.ts';
+import { startChild, stopChildren } from './fixtures/child-process.ts';
 import type { RxStorageInstanceSqlite } from './rx-storage-instance-sqlite.ts';
 
 function hashOf(file: string): string {
@@ -28,6 +28,8 @@ async function openError(directory: string, name: string): Promise<CampaignError
 }
 
 describe('SQLite storage files', () => {
+  afterEach(stopChildren);
+
   it('refuses a file that is not a database and leaves it untouched', async () => {
     const directory = tempDir();
     const file = join(directory, 'notes.sqlite');

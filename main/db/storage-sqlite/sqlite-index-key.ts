@@ -78,15 +78,29 @@ export function documentKeyFunction<RxDocType>(schema: RxJsonSchema<RxDocumentDa
     let key = '';
     for (const part of parts) {
       if (part.stringWidth < 0) {
+        // Digits or '0'/'1': nothing to encode or map.
         key += part.getPart(doc);
         continue;
       }
       const value = (part.getValue(doc) || '') as string;
       if (value.length > part.stringWidth) return padded(doc);
-      key += encodeStringField(value);
+      key += isPlain(value) ? value + END : toSqliteKey(encodeStringField(value));
     }
-    return toSqliteKey(key);
+    return key;
   };
+}
+
+/**
+ * True when a string field needs neither space/control tokens nor the SQLite key mapping:
+ * the usual case, checked with one pass instead of two regular expressions. `toSqliteKey`
+ * maps unit by unit, so mapping each part alone equals mapping the whole key.
+ */
+function isPlain(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit <= 0x20 || unit >= 0xd800) return false;
+  }
+  return true;
 }
 
 export function encodeStringField(part: string): string {
