@@ -3,16 +3,35 @@
  * going on. The database is synchronous (better-sqlite3) and RxDB resolves its promises at
  * once, so a run's writes would otherwise follow each other as one long stretch of microtasks
  * that holds the main process (and every API call) for hundreds of milliseconds. Awaited
- * before each bounded piece of work (one write of at most `WRITE_SLICE` documents, one load),
- * it keeps any one stretch to about the time of that piece.
+ * before each bounded piece of work (one write slice, one load), it keeps any one stretch to
+ * about the time of that piece.
  */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How long one write to one collection may hold the event loop, aimed at (ms). */
+export const WRITE_BUDGET_MS = 10;
+const MIN_SLICE = 40;
+const MAX_SLICE = 500;
+
 /**
- * Most documents written to one collection in one go (one SQLite transaction). Smaller slices
- * hold the loop for less time but pay the transaction's fixed cost more often: 250 grants
- * (the heaviest documents, eight indexes) take about 10–20 ms on the 2-core build machine.
+ * Sizes the slices of a collection's writes from the time the last ones took per document,
+ * so each holds the loop for about `WRITE_BUDGET_MS`: large slices when the machine is quiet
+ * (a transaction's fixed cost is paid less often), smaller ones when it is loaded or the
+ * documents are heavy. One per collection.
  */
-export const WRITE_SLICE = 250;
+export class WriteSlicer {
+  /** Milliseconds per document, a moving average (starts at 40 µs: about 250 documents). */
+  private msPerDoc = 0.04;
+
+  size(): number {
+    return Math.max(MIN_SLICE, Math.min(MAX_SLICE, Math.floor(WRITE_BUDGET_MS / this.msPerDoc)));
+  }
+
+  /** Reports a slice of `docs` documents that took `ms`. */
+  took(docs: number, ms: number): void {
+    if (docs < 10) return;
+    this.msPerDoc = 0.7 * this.msPerDoc + 0.3 * (ms / docs);
+  }
+}

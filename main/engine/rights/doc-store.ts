@@ -1,15 +1,22 @@
-import { normalizeMangoQuery, prepareQuery, type MangoQuery, type MangoQuerySelector, type RxCollection, type PreparedQuery, type RxDocumentData, type RxStorageInstance } from 'rxdb';
+import { normalizeMangoQuery, prepareQuery, registerMutableWriteContext, type MangoQuery, type MangoQuerySelector, type RxCollection, type PreparedQuery, type RxDocumentData, type RxStorageInstance } from 'rxdb';
 import { BugError } from '../../core/errors/campaign-error.ts';
-import { WRITE_SLICE, yieldToLoop } from '../loop-yield.ts';
+import { WriteSlicer, yieldToLoop } from '../loop-yield.ts';
+
+/** The write context of `DocStore.insert`: its rows are fresh objects, which RxDB may stamp in place. */
+const INSERT_CONTEXT = 'doc-store-insert';
+registerMutableWriteContext(INSERT_CONTEXT);
 
 /**
  * Thin batch access to an RxDB collection for the ledger: reads return plain document data
  * (with `_rev` and `_meta`), updates go to the storage in one bulk write with the previous
  * state, so RxDB still detects a conflicting write and the collection's cache and change
- * stream stay in step. Writes go in slices of `WRITE_SLICE` documents, each after a turn of
- * the event loop (see `yieldToLoop`): a batch of a thousand never holds the main process.
+ * stream stay in step. Writes go in slices sized to hold the event loop about 10 ms each, each
+ * after a turn of the loop (see `WriteSlicer`): a batch of a thousand never holds the main
+ * process.
  */
 export class DocStore<T extends object> {
+  private readonly slicer = new WriteSlicer();
+
   constructor(readonly collection: RxCollection<T>) {}
 
   async byIds(ids: readonly string[]): Promise<Map<string, RxDocumentData<T>>> {
@@ -91,12 +98,22 @@ export class DocStore<T extends object> {
     return (await this.reader.query(this.equality(field, value))).documents;
   }
 
-  /** Inserts new documents; returns the ids that already existed (not overwritten). */
+  /**
+   * Inserts new documents; returns the ids that already existed (not overwritten). Straight to
+   * the collection's storage instance, as `update`: RxDB's wrapper still validates each
+   * document against the schema, stamps `_meta` and `_rev`, and feeds the change stream; only
+   * the RxDocument objects `bulkInsert` would build for the result (and their garbage) are left
+   * out. None of these collections has insert hooks or schema defaults.
+   */
   async insert(docs: readonly T[]): Promise<string[]> {
     const existing: string[] = [];
-    for (let i = 0; i < docs.length; i += WRITE_SLICE) {
+    for (let i = 0; i < docs.length; ) {
       await yieldToLoop();
-      const result = await this.collection.bulkInsert(docs.slice(i, i + WRITE_SLICE));
+      const started = performance.now();
+      const slice = docs.slice(i, (i += this.slicer.size()));
+      const rows = slice.map((doc) => ({ document: { ...doc, _deleted: false, _attachments: {} } as unknown as RxDocumentData<T> }));
+      const result = await this.collection.storageInstance.bulkWrite(rows, INSERT_CONTEXT);
+      this.slicer.took(slice.length, performance.now() - started);
       for (const error of result.error) {
         if (error.status === 409) existing.push(error.documentId);
         else throw new BugError(`insert into ${this.collection.name} failed: ${JSON.stringify(error).slice(0, 500)}`);
@@ -107,9 +124,10 @@ export class DocStore<T extends object> {
 
   /** Writes new states of documents read before; throws on a conflicting concurrent write. */
   async update(updates: readonly { previous: RxDocumentData<T>; next: T }[], context: string): Promise<void> {
-    for (let i = 0; i < updates.length; i += WRITE_SLICE) {
+    for (let i = 0; i < updates.length; ) {
       await yieldToLoop();
-      const rows = updates.slice(i, i + WRITE_SLICE).map(({ previous, next }) => ({
+      const slice = updates.slice(i, (i += this.slicer.size()));
+      const rows = slice.map(({ previous, next }) => ({
         previous,
         document: { ...next, _deleted: false, _attachments: {}, _meta: previous._meta, _rev: previous._rev } as RxDocumentData<T>,
       }));
