@@ -84,10 +84,23 @@ export function documentKeyFunction<RxDocType>(schema: RxJsonSchema<RxDocumentDa
       }
       const value = (part.getValue(doc) || '') as string;
       if (value.length > part.stringWidth) return padded(doc);
-      key += isPlain(value) ? value + END : toSqliteKey(encodeStringField(value));
+      key += isPlain(value) ? value + END : encodedStringPart(value);
     }
     return key;
   };
+}
+
+// Every index ends with the primary key, so the indexes of one document encode the same id
+// one after another: one remembered value saves the repeats.
+let lastValue = '';
+let lastPart = END;
+
+function encodedStringPart(value: string): string {
+  if (value !== lastValue) {
+    lastPart = toSqliteKey(encodeStringField(value));
+    lastValue = value;
+  }
+  return lastPart;
 }
 
 /**
