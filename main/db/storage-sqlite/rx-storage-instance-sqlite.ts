@@ -389,12 +389,19 @@ export class RxStorageInstanceSqlite<RxDocType>
 
   private rangeStatement(index: SqliteIndexColumn, inclusiveStart: boolean, inclusiveEnd: boolean, kind: 'all' | 'page' | 'count') {
     const c = index.column;
-    const where = `${c} ${inclusiveStart ? '>=' : '>'} ? AND ${c} ${inclusiveEnd ? '<=' : '<'} ?`;
-    const table = quoteIdentifier(this.internals.table);
-    const key = `${kind}:${where}`;
-    if (kind === 'count') return this.statement(key, `SELECT count(*) FROM ${table} WHERE ${where}`).pluck();
-    const tail = kind === 'page' ? ' LIMIT ? OFFSET ?' : '';
-    return this.statement(key, `SELECT data FROM ${table} WHERE ${where} ORDER BY ${c}${tail}`).pluck();
+    // Looked up on every query: the key is built without the SQL text.
+    const key = `${kind}:${c}:${inclusiveStart ? 1 : 0}${inclusiveEnd ? 1 : 0}`;
+    let stmt = this.statementCache.get(key);
+    if (!stmt) {
+      const where = `${c} ${inclusiveStart ? '>=' : '>'} ? AND ${c} ${inclusiveEnd ? '<=' : '<'} ?`;
+      const table = quoteIdentifier(this.internals.table);
+      const sql =
+        kind === 'count'
+          ? `SELECT count(*) FROM ${table} WHERE ${where}`
+          : `SELECT data FROM ${table} WHERE ${where} ORDER BY ${c}${kind === 'page' ? ' LIMIT ? OFFSET ?' : ''}`;
+      this.statementCache.set(key, (stmt = this.internals.file.db.prepare(sql).pluck()));
+    }
+    return stmt;
   }
 
   private statement(key: string, sql: string): Statement<unknown[], unknown> {
