@@ -9,6 +9,9 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { TaskDoc } from '../../db/schemas/tasks.ts';
 import { yieldToLoop } from '../loop-yield.ts';
 
+/** Chunks read per page when reading all of a run's. */
+const TASK_PAGE = 20;
+
 export interface RunCollections {
   planRuns: RxCollection<PlanRunDoc>;
   tasks: RxCollection<TaskDoc>;
@@ -150,8 +153,19 @@ export class RunStore {
     return docs.map((d) => d.toMutableJSON() as Task);
   }
 
+  /**
+   * Every chunk of a run, in chunk order: pages of the [runId, chunk] index, each after a turn of
+   * the event loop (a run of 100,000 customers has 200 chunks of 500 items to read and parse).
+   */
   async allTasks(runId: string): Promise<Task[]> {
-    return this.tasks(runId, ['pending', 'running', 'waiting', 'retry', 'done'], 1_000_000);
+    const out: Task[] = [];
+    for (let from = 0; ; ) {
+      await yieldToLoop();
+      const docs = await this.collections.tasks.find({ selector: { runId, chunk: { $gte: from } }, sort: [{ runId: 'asc' }, { chunk: 'asc' }], limit: TASK_PAGE, index: ['runId', 'chunk'] }).exec();
+      for (const d of docs) out.push(d.toMutableJSON() as Task);
+      if (docs.length < TASK_PAGE) return out;
+      from = out[out.length - 1]!.chunk + 1;
+    }
   }
 
   async saveTask(task: Task): Promise<void> {

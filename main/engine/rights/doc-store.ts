@@ -1,6 +1,6 @@
 import { normalizeMangoQuery, prepareQuery, registerMutableWriteContext, type MangoQuery, type MangoQuerySelector, type RxCollection, type PreparedQuery, type RxDocumentData, type RxStorageInstance } from 'rxdb';
 import { BugError } from '../../core/errors/campaign-error.ts';
-import { WriteSlicer, yieldToLoop } from '../loop-yield.ts';
+import { READ_SLICE, WriteSlicer, yieldToLoop } from '../loop-yield.ts';
 
 /** The write context of `DocStore.insert`: its rows are fresh objects, which RxDB may stamp in place. */
 const INSERT_CONTEXT = 'doc-store-insert';
@@ -10,7 +10,7 @@ registerMutableWriteContext(INSERT_CONTEXT);
  * Thin batch access to an RxDB collection for the ledger: reads return plain document data
  * (with `_rev` and `_meta`), updates go to the storage in one bulk write with the previous
  * state, so RxDB still detects a conflicting write and the collection's cache and change
- * stream stay in step. Writes go in slices sized to hold the event loop about 10 ms each, each
+ * stream stay in step. Writes go in slices sized to hold the event loop about 5 ms each, each
  * after a turn of the loop (see `WriteSlicer`): a batch of a thousand never holds the main
  * process.
  */
@@ -22,11 +22,15 @@ export class DocStore<T extends object> {
   async byIds(ids: readonly string[]): Promise<Map<string, RxDocumentData<T>>> {
     const out = new Map<string, RxDocumentData<T>>();
     if (ids.length === 0) return out;
-    if (ids.length > 50) await yieldToLoop();
-    // Straight from storage: the states a following update names as `previous` must be current.
-    const found = await this.collection.storageInstance.findDocumentsById([...new Set(ids)], false);
+    const unique = [...new Set(ids)];
     const primary = this.collection.schema.primaryPath as string;
-    for (const doc of found) out.set(String((doc as Record<string, unknown>)[primary]), doc);
+    // Straight from storage: the states a following update names as `previous` must be current.
+    // Many ids are read in slices, each after a turn of the event loop.
+    for (let i = 0; i < unique.length; i += READ_SLICE) {
+      if (unique.length > 50) await yieldToLoop();
+      const found = await this.collection.storageInstance.findDocumentsById(unique.slice(i, i + READ_SLICE), false);
+      for (const doc of found) out.set(String((doc as Record<string, unknown>)[primary]), doc);
+    }
     return out;
   }
 
@@ -81,16 +85,19 @@ export class DocStore<T extends object> {
   }
 
   /**
-   * The documents whose indexed `field` is one of `values`, in one storage query. The
-   * storage scans the index from the smallest to the largest value: use it for values that
-   * lie close together (e.g. codes sharing a prefix).
+   * The values of the indexed `field` that start with `prefix`, in one range of its index (no
+   * per-row matching of a long `$in` list).
    */
-  async findIn(field: keyof T & string, values: readonly string[]): Promise<RxDocumentData<T>[]> {
-    if (values.length === 0) return [];
+  async valuesWithPrefix(field: keyof T & string, prefix: string): Promise<Set<string>> {
     const schema = this.collection.schema.jsonSchema;
-    const query = normalizeMangoQuery(schema, { selector: { [field]: { $in: [...values] } } as MangoQuerySelector<T> });
+    // Crockford base 32 and other plain ids sort below '~'.
+    const query = normalizeMangoQuery(schema, { selector: { [field]: { $gte: prefix, $lt: `${prefix}~` } } as MangoQuerySelector<T> });
     query.selector = { ...query.selector, _deleted: { $eq: false } } as typeof query.selector;
-    return (await this.reader.query(prepareQuery(schema, query))).documents;
+    const prepared = prepareQuery(schema, query);
+    if (!prepared.queryPlan.index.includes(field)) throw new BugError(`${this.collection.name}.${field} has no index`);
+    const out = new Set<string>();
+    for (const doc of (await this.reader.query(prepared)).documents) out.add(String((doc as Record<string, unknown>)[field]));
+    return out;
   }
 
   /** The documents whose indexed `field` equals `value`. */
