@@ -58,6 +58,8 @@ export class RxStorageInstanceSqlite<RxDocType>
   private readonly indexByName = new Map<string, SqliteIndexColumn>();
   private readonly statementCache = new Map<string, Statement<unknown[], unknown>>();
   private readonly rangeCache = new Map<string, QueryRange>();
+  /** The same by plan object: RxDB keeps one prepared query per RxQuery and reruns it. */
+  private readonly rangeByPlan = new WeakMap<object, QueryRange>();
   private readonly writeTransaction: (
     rows: BulkWriteRow<RxDocType>[],
     context: string,
@@ -371,8 +373,10 @@ export class RxStorageInstanceSqlite<RxDocType>
   /** The plan's index column and its bounds as SQLite keys (memoized: live queries repeat). */
   private range(preparedQuery: PreparedQuery<RxDocType>): QueryRange {
     const plan = preparedQuery.queryPlan;
+    let range = this.rangeByPlan.get(plan);
+    if (range) return range;
     const cacheKey = JSON.stringify([plan.index, plan.startKeys, plan.endKeys]);
-    let range = this.rangeCache.get(cacheKey);
+    range = this.rangeCache.get(cacheKey);
     if (!range) {
       const index = this.indexByName.get(plan.index.join(','));
       if (!index) throw new Error(`index does not exist: ${plan.index.join(',')} (${this.collectionName})`);
@@ -384,6 +388,7 @@ export class RxStorageInstanceSqlite<RxDocType>
       if (this.rangeCache.size >= 500) this.rangeCache.clear();
       this.rangeCache.set(cacheKey, range);
     }
+    this.rangeByPlan.set(plan, range);
     return range;
   }
 
