@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   'DB_CORRUPT',
   'DB_OPEN_FAILED',
   'DB_BACKUP_FAILED',
+  'DB_DISK_FULL',
+  'DB_WRITE_FAILED',
   // PE: period expressions
   'PE_EMPTY',
   'PE_FIELD_COUNT',

@@ -25,7 +25,7 @@ import {
   type RxStorageQueryResult,
   type StringKeys,
 } from 'rxdb';
-import { quoteIdentifier, releaseSqliteFile } from './sqlite-file.ts';
+import { quoteIdentifier, releaseSqliteFile, toWriteError } from './sqlite-file.ts';
 import { toSqliteKey } from './sqlite-key.ts';
 import type { SqliteIndexColumn, SqliteInstanceCreationOptions, SqliteStorageInternals } from './sqlite-types.ts';
 import type { RxStorageSqlite } from './rx-storage-sqlite.ts';
@@ -95,13 +95,24 @@ export class RxStorageInstanceSqlite<RxDocType>
   bulkWrite(rows: BulkWriteRow<RxDocType>[], context: string): Promise<RxStorageBulkWriteResponse<RxDocType>> {
     this.ensureOpen();
     // Without attachments everything is synchronous: no other write can interleave.
-    if (!this.internals.attachmentsTable) return Promise.resolve(this.write(rows, context, undefined));
+    if (!this.internals.attachmentsTable) {
+      try {
+        return Promise.resolve(this.write(rows, context, undefined));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
     return readAttachmentBytes(rows).then((bytes) => this.write(rows, context, bytes));
   }
 
   private write(rows: BulkWriteRow<RxDocType>[], context: string, bytes: AttachmentBytes | undefined): RxStorageBulkWriteResponse<RxDocType> {
     this.ensureOpen();
-    const categorized = (!bytes && this.tryInsertOnly(rows, context)) || this.writeTransaction(rows, context, bytes);
+    let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
+    try {
+      categorized = (!bytes && this.tryInsertOnly(rows, context)) || this.writeTransaction(rows, context, bytes);
+    } catch (error) {
+      throw toWriteError(this.internals.file.path, error);
+    }
     const eventBulk = categorized.eventBulk;
     if (eventBulk.events.length > 0) {
       const newest = ensureNotFalsy(categorized.newestRow).document;

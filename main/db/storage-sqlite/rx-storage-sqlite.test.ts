@@ -1,4 +1,6 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CampaignError } from '../../core/errors/campaign-error.ts';
 import { createRxDatabase, normalizeMangoQuery, prepareQuery, type MangoQuery, type RxCollection, type RxJsonSchema } from 'rxdb';
 import { getRxStorageSqlite } from './rx-storage-sqlite.ts';
 import { tempDir } from './sqlite-test-support.ts';
@@ -126,6 +128,33 @@ describe('SQLite storage', () => {
       ['S1-9', 'new S1-9'],
     ]);
     sub.unsubscribe();
+    await c.database.close();
+  });
+
+  it('refuses a write the disk has no room for with DB_DISK_FULL, keeping what was stored', async () => {
+    const directory = tempDir();
+    const c = await open(directory, 'full');
+    await c.bulkInsert(customers(200, 'S1'));
+    const db = instanceOf(c).internals.file.db;
+    // SQLite reports a full disk when the file would pass max_page_count: the same error path.
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    db.pragma(`max_page_count = ${pages + 2}`);
+    const error = await c.bulkInsert(customers(5000, 'S2')).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CampaignError);
+    expect((error as CampaignError).code).toBe('DB_DISK_FULL');
+    expect((error as CampaignError).params.file).toBe(join(directory, 'full.sqlite'));
+    expect((error as CampaignError).localized('zh-CN')).toContain('磁盘已满');
+    // The failed batch left nothing behind; the earlier documents are intact and findable.
+    expect(await c.count().exec()).toBe(200);
+    expect(await c.count({ selector: { storeId: 'S2' } }).exec()).toBe(0);
+    expect((await c.findOne('S1-199').exec(true)).name).toBe('客户 199 😀');
+    // With room again, the same write goes through.
+    db.pragma('max_page_count = 1073741823');
+    await c.bulkInsert(customers(5000, 'S2'));
+    expect(await c.count().exec()).toBe(5200);
     await c.database.close();
   });
 });

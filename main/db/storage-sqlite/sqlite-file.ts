@@ -269,6 +269,21 @@ function toOpenError(path: string, error: unknown): CampaignError {
   return new CampaignError('DB_OPEN_FAILED', { file: path, reason: reasonOf(error) }, { cause: error });
 }
 
+/**
+ * A failed write as a typed error naming the file, when the cause is the disk or the file
+ * (full, I/O, read-only); other errors (a bug such as a broken constraint) stay as they are.
+ * SQLite has rolled the transaction back, so nothing of the write is stored.
+ */
+export function toWriteError(path: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return error;
+  if (code === 'SQLITE_FULL') return new CampaignError('DB_DISK_FULL', { file: path }, { cause: error });
+  if (/^SQLITE_(IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB)/.test(code)) {
+    return new CampaignError('DB_WRITE_FAILED', { file: path, reason: reasonOf(error) }, { cause: error });
+  }
+  return error;
+}
+
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -14,6 +14,10 @@ export const dbMessages = defineMessages({
         'The database {file} is damaged ({reason}). It was left unchanged. Restore it from a backup.',
       DB_OPEN_FAILED: 'The database {file} cannot be opened: {reason}',
       DB_BACKUP_FAILED: 'Backing up the database to {target} failed: {reason}',
+      DB_DISK_FULL:
+        'The disk that holds the database {file} is full. Nothing of this change was saved; what was stored before is intact. Free some disk space, then try again.',
+      DB_WRITE_FAILED:
+        'Writing to the database {file} failed ({reason}). Nothing of this change was saved; what was stored before is intact. Check that the disk works and the folder is writable, then try again.',
     },
   },
   'zh-CN': {
@@ -26,6 +30,8 @@ export const dbMessages = defineMessages({
       DB_CORRUPT: '数据库 {file} 已损坏（{reason}），未做任何修改。请从备份恢复。',
       DB_OPEN_FAILED: '无法打开数据库 {file}：{reason}',
       DB_BACKUP_FAILED: '将数据库备份到 {target} 失败：{reason}',
+      DB_DISK_FULL: '数据库 {file} 所在的磁盘已满。本次修改未保存，之前保存的数据完好。请释放磁盘空间后重试。',
+      DB_WRITE_FAILED: '写入数据库 {file} 失败（{reason}）。本次修改未保存，之前保存的数据完好。请检查磁盘是否正常、文件夹是否可写，然后重试。',
     },
   },
 });
