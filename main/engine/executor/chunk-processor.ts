@@ -20,7 +20,7 @@ import { NEVER } from '../../db/schemas/schema-fields.ts';
 import type { AppCollections } from '../../db/collections.ts';
 import type { RiskGuard } from '../governance/risk-guard.ts';
 import { classifySendError, type MessageChannel, type OutgoingMessage } from '../channels/channel.ts';
-import { yieldToLoop } from '../loop-yield.ts';
+import { inBackground, yieldToLoop } from '../loop-yield.ts';
 import { DocStore, plain } from '../rights/doc-store.ts';
 import { MAX_BATCH, type BundleOutcome, type GrantRequest, type RightsLedger } from '../rights/rights-ledger.ts';
 import type { Feedback, Throttle, ThrottleRegistry } from '../throttle/index.ts';
@@ -154,7 +154,12 @@ export class ChunkProcessor {
     this.customers = new DocStore(deps.collections.customers);
   }
 
-  async process(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
+  /** Processes a chunk as background work (see `inBackground`): its writes leave the API room. */
+  process(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
+    return inBackground(() => this.processChunk(run, task, settings, signal));
+  }
+
+  private async processChunk(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
     const now = this.deps.clock.now();
     const actor: Actor = { type: 'plan', id: run.planId };
     const items = task.items.map((item) => ({ ...item }));
