@@ -2,6 +2,9 @@ import { normalizeMangoQuery, prepareQuery, registerMutableWriteContext, type Ma
 import { BugError } from '../../core/errors/campaign-error.ts';
 import { READ_SLICE, WriteSlicer, yieldToLoop } from '../loop-yield.ts';
 
+/** Writes of at most this many documents go without waiting for a turn of the event loop. */
+const SMALL_WRITE = 20;
+
 /** The write context of `DocStore.insert`: its rows are fresh objects, which RxDB may stamp in place. */
 const INSERT_CONTEXT = 'doc-store-insert';
 registerMutableWriteContext(INSERT_CONTEXT);
@@ -27,7 +30,7 @@ export class DocStore<T extends object> {
     // Straight from storage: the states a following update names as `previous` must be current.
     // Many ids are read in slices, each after a turn of the event loop.
     for (let i = 0; i < unique.length; i += READ_SLICE) {
-      if (unique.length > 50) await yieldToLoop();
+      if (unique.length > SMALL_WRITE) await yieldToLoop();
       const found = await this.collection.storageInstance.findDocumentsById(unique.slice(i, i + READ_SLICE), false);
       for (const doc of found) out.set(String((doc as Record<string, unknown>)[primary]), doc);
     }
@@ -115,7 +118,8 @@ export class DocStore<T extends object> {
   async insert(docs: readonly T[]): Promise<string[]> {
     const existing: string[] = [];
     for (let i = 0; i < docs.length; ) {
-      await yieldToLoop();
+      // A write of a few documents (a till's use of a code) takes well under a millisecond.
+      if (docs.length > SMALL_WRITE) await yieldToLoop();
       const started = performance.now();
       const slice = docs.slice(i, (i += this.slicer.size()));
       const rows = slice.map((doc) => ({ document: { ...doc, _deleted: false, _attachments: {} } as unknown as RxDocumentData<T> }));
@@ -132,7 +136,7 @@ export class DocStore<T extends object> {
   /** Writes new states of documents read before; throws on a conflicting concurrent write. */
   async update(updates: readonly { previous: RxDocumentData<T>; next: T }[], context: string): Promise<void> {
     for (let i = 0; i < updates.length; ) {
-      await yieldToLoop();
+      if (updates.length > SMALL_WRITE) await yieldToLoop();
       const slice = updates.slice(i, (i += this.slicer.size()));
       const rows = slice.map(({ previous, next }) => ({
         previous,
