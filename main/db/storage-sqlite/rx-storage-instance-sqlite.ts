@@ -142,45 +142,36 @@ export class RxStorageInstanceSqlite<RxDocType>
     const categorized = categorizeBulkWriteRows<RxDocType>(this, this.primaryPath as StringKeys<RxDocType>, new Map(), rows, context);
     const { insertIfNew } = this.internals.statements;
     for (const row of categorized.bulkInsertDocs) {
-      if (insertIfNew.run(this.insertParams(row.document)).changes === 0) throw ID_EXISTS;
+      if (insertIfNew.run(this.rowParams(row.document)).changes === 0) throw ID_EXISTS;
     }
     return categorized;
   }
 
-  private insertParams(doc: RxDocumentData<RxDocType>): unknown[] {
+  /** A document's row as the parameters of `insert`, `insertIfNew` and `update`. */
+  private rowParams(doc: RxDocumentData<RxDocType>): unknown[] {
     const indexes = this.internals.indexes;
     const keyCount = indexes.length;
     const params = new Array<unknown>(4 + keyCount);
-    params[0] = toSqliteKey(doc[this.primaryPath] as string);
-    params[1] = doc._deleted ? 1 : 0;
-    params[2] = doc._meta.lwt;
-    params[3] = JSON.stringify(doc);
-    for (let i = 0; i < keyCount; i++) params[4 + i] = indexes[i]!.keyOf(doc);
+    params[0] = doc._deleted ? 1 : 0;
+    params[1] = doc._meta.lwt;
+    params[2] = JSON.stringify(doc);
+    for (let i = 0; i < keyCount; i++) params[3 + i] = indexes[i]!.keyOf(doc);
+    params[3 + keyCount] = toSqliteKey(doc[this.primaryPath] as string);
     return params;
   }
 
   /** Reads the current states, lets RxDB decide conflicts, writes the rest: all in one transaction. */
   private writeInTransaction(rows: BulkWriteRow<RxDocType>[], context: string, bytes: AttachmentBytes | undefined) {
     const primaryPath = this.primaryPath;
-    const { statements, indexes } = this.internals;
+    const { statements } = this.internals;
     const docsInDb = new Map<string, RxDocumentData<RxDocType>>();
     for (const json of this.selectDocuments(rows.map((row) => row.document[primaryPath] as string))) {
       const doc = JSON.parse(json) as RxDocumentData<RxDocType>;
       docsInDb.set(doc[primaryPath] as string, doc);
     }
     const categorized = categorizeBulkWriteRows<RxDocType>(this, primaryPath as StringKeys<RxDocType>, docsInDb, rows, context);
-    const keyCount = indexes.length;
-    for (const row of categorized.bulkInsertDocs) statements.insert.run(this.insertParams(row.document));
-    for (const row of categorized.bulkUpdateDocs) {
-      const doc = row.document;
-      const params = new Array<unknown>(4 + keyCount);
-      params[0] = doc._deleted ? 1 : 0;
-      params[1] = doc._meta.lwt;
-      params[2] = JSON.stringify(doc);
-      for (let i = 0; i < keyCount; i++) params[3 + i] = indexes[i]!.keyOf(doc);
-      params[3 + keyCount] = toSqliteKey(doc[primaryPath] as string);
-      statements.update.run(params);
-    }
+    for (const row of categorized.bulkInsertDocs) statements.insert.run(this.rowParams(row.document));
+    for (const row of categorized.bulkUpdateDocs) statements.update.run(this.rowParams(row.document));
     if (this.internals.attachmentsTable) this.writeAttachments(categorized, ensureNotFalsy(bytes));
     return categorized;
   }

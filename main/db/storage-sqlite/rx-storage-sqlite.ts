@@ -90,8 +90,8 @@ function createInstance<RxDocType>(
       statements: {
         selectByIds: db.prepare<[string], string>(`SELECT data FROM ${t} WHERE id IN (SELECT value FROM json_each(?))`).pluck(),
         selectById: db.prepare<[string], string>(`SELECT data FROM ${t} WHERE id = ?`).pluck(),
-        insert: db.prepare<unknown[]>(`INSERT INTO ${t} (id, deleted, lwt, data${keyNames}) VALUES (?, ?, ?, ?${keyParams})`),
-        insertIfNew: db.prepare<unknown[]>(`INSERT INTO ${t} (id, deleted, lwt, data${keyNames}) VALUES (?, ?, ?, ?${keyParams}) ON CONFLICT (id) DO NOTHING`),
+        insert: db.prepare<unknown[]>(`INSERT INTO ${t} (deleted, lwt, data${keyNames}, id) VALUES (?, ?, ?${keyParams}, ?)`),
+        insertIfNew: db.prepare<unknown[]>(`INSERT INTO ${t} (deleted, lwt, data${keyNames}, id) VALUES (?, ?, ?${keyParams}, ?) ON CONFLICT (id) DO NOTHING`),
         update: db.prepare<unknown[]>(`UPDATE ${t} SET deleted = ?, lwt = ?, data = ?${keySets} WHERE id = ?`),
       },
     };

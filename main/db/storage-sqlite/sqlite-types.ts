@@ -49,10 +49,10 @@ export interface SqliteStatements {
   selectByIds: Statement<[string], string>;
   /** `(id) -> data`: the same for one id (much cheaper than json_each for single reads). */
   selectById: Statement<[string], string>;
-  /** `(id, deleted, lwt, data, ...keys)`. */
+  /** `(deleted, lwt, data, ...keys, id)`: the parameters of all three writes, in one order. */
   insert: Statement<unknown[]>;
   /** The same, doing nothing (0 changes) when the id exists. */
   insertIfNew: Statement<unknown[]>;
-  /** `(deleted, lwt, data, ...keys, id)`. */
+  /** The same parameters, for the row of that id. */
   update: Statement<unknown[]>;
 }
