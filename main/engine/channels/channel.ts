@@ -47,6 +47,12 @@ export interface MessageChannel {
   send(message: OutgoingMessage, signal?: AbortSignal): Promise<SendResult>;
   /** Optional fast path for many messages at once, one outcome per message in order. */
   sendMany?(messages: readonly OutgoingMessage[], signal?: AbortSignal): Promise<SendOutcome[]>;
+  /**
+   * Sends this channel takes together in one write (a local file's append): the executor keeps
+   * up to this many of a run's sends in flight for it, whatever the `concurrency` setting (which
+   * bounds requests to remote services). Absent for channels that make one request per send.
+   */
+  readonly batchSends?: number;
   /** Stops accepting messages and releases connections and files; sends still running end with CH_CLOSED. */
   close(): Promise<void>;
 }

@@ -95,6 +95,8 @@ export class OutboxChannel implements MessageChannel {
   readonly id: string;
   readonly downstream: string;
   readonly dir: string;
+  /** A run's sends wait for the same append (and its fsync): one per batch, not one per few sends. */
+  readonly batchSends = MAX_BATCH;
   private readonly config: OutboxConfig;
   private readonly zone: string;
   private readonly clock: Clock;

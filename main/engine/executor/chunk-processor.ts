@@ -434,8 +434,19 @@ export class ChunkProcessor {
         this.deps.onItem?.(run.id);
       }
     };
-    const concurrency = Math.max(1, Math.min(jobs.length, concurrencyLimit));
+    const concurrency = Math.max(1, Math.min(jobs.length, this.inFlightLimit(jobs.map((j) => j.action), concurrencyLimit)));
     await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  /**
+   * Sends in flight at once: the concurrency setting, or more when every channel involved takes
+   * sends together (`batchSends`, the outbox): then each append carries a chunk's messages
+   * rather than a few, and the run does not wait on one fsync per few messages.
+   */
+  private inFlightLimit(actions: readonly MessageAction[], concurrencyLimit: number): number {
+    let batch = Number.POSITIVE_INFINITY;
+    for (const via of new Set(actions.map((a) => a.via))) batch = Math.min(batch, this.deps.channels.get(via)?.batchSends ?? 0);
+    return Number.isFinite(batch) ? Math.max(concurrencyLimit, batch) : concurrencyLimit;
   }
 
   private async sendOne(run: Run, w: Work, action: MessageAction, signal: AbortSignal, zone: string, planThrottle: Throttle | null): Promise<void> {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanInput } from '../../core/plans/plan.ts';
+import type { MessageChannel } from '../channels/channel.ts';
 import { WebhookChannel } from '../channels/webhook-channel.ts';
 import { customers, openEngineTest, staff, T0, ZONE, type EngineTest } from './test-engine.ts';
 import { startTestGateway } from './test-gateway.ts';
@@ -225,5 +226,48 @@ describe('Executor', () => {
     expect(granted).toBeLessThan(200);
     expect(Math.max(...gateway.delivered.values())).toBe(1);
     await expect(t.executor.resume(runId)).rejects.toMatchObject({ code: 'EN_RUN_STATE' });
+  });
+
+  it('keeps a chunk of outbox sends in flight together (one append each), and webhook sends to the concurrency setting', async () => {
+    const t = await setup({ settings: { chunkSize: 300, concurrency: 4 } });
+    // The real outbox and a real webhook channel, each wrapped to count its sends in flight.
+    const inFlight = new Map<string, { now: number; max: number }>();
+    const counted = (channel: MessageChannel): MessageChannel => {
+      const count = { now: 0, max: 0 };
+      inFlight.set(channel.id, count);
+      return {
+        id: channel.id,
+        kind: channel.kind,
+        downstream: channel.downstream,
+        ...(channel.batchSends ? { batchSends: channel.batchSends } : {}),
+        async send(message, signal) {
+          count.max = Math.max(count.max, ++count.now);
+          try {
+            return await channel.send(message, signal);
+          } finally {
+            count.now--;
+          }
+        },
+        close: () => channel.close(),
+      };
+    };
+    const gateway = await startTestGateway({});
+    onTestFinished(() => gateway.close());
+    t.channels.set('outbox', counted(t.outbox));
+    t.channels.set('gw', counted(new WebhookChannel({ kind: 'webhook', id: 'gw', url: gateway.url, secret: 'a-secret-of-16-chars', timeoutMs: 5000 }, t.clock)));
+    await t.addCustomers(customers(300));
+    const audience = await t.everyone();
+
+    const outboxRun = await t.fire(plan(audience.id, [notice()]));
+    await t.executor.drain();
+    expect((await t.runs.get(outboxRun)).counts.sent).toBe(300);
+    expect(outboxLines(t.dataDir)).toHaveLength(300);
+    expect(inFlight.get('outbox')?.max).toBeGreaterThan(100);
+
+    const webhookRun = await t.fire(plan(audience.id, [notice('gw')], { name: 'Member day' }));
+    await t.executor.drain();
+    expect((await t.runs.get(webhookRun)).counts.sent).toBe(300);
+    expect(gateway.delivered.size).toBe(300);
+    expect(inFlight.get('gw')?.max).toBeLessThanOrEqual(4);
   });
 });
