@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { i18n } from '../../i18n/index.ts';
 import { ServiceError } from '../../api/service-client.ts';
 import type { RuleNode } from '../../../main/api/service-api.ts';
 import RuleNodeEditor from './RuleNodeEditor.vue';
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
@@ -25,15 +25,10 @@ function mountEditor(modelValue: RuleNode) {
 }
 const inBody = (testId: string) => document.body.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('plugins/list-contributions', () => [bigSpenders]);
   answers.set('plugins/expand-condition', (input) => ({ kind: 'attribute', field: 'totalSpend', cmp: 'gte', value: (input as { params: { minSpend: number } }).params.minSpend }));
-});
-afterEach(() => {
-  document.body.innerHTML = '';
 });
 
 describe('the rule builder', () => {

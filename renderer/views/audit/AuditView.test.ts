@@ -6,7 +6,7 @@ import { i18n } from '../../i18n/index.ts';
 import type { AuditEntry, AuditVerification } from '../../../main/api/audit.ts';
 import AuditView from './AuditView.vue';
 
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
@@ -17,10 +17,8 @@ const edit: AuditEntry = {
 const refused: AuditEntry = { ...edit, id: 'A-1', seq: 1, method: 'plans/activate-plan', outcome: 'error', errorCode: 'SYS_NOT_FOUND', summary: 'not found', prevHash: '', hash: 'a'.repeat(64) };
 delete refused.changes;
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('audit/list-entries', () => ({ entries: [edit, refused], total: 2 }));
 });
 

@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { i18n } from '../../i18n/index.ts';
 import { ServiceError } from '../../api/service-client.ts';
 import ApprovalPanel from './ApprovalPanel.vue';
 import GovernanceSettingsView from '../settings/GovernanceSettingsView.vue';
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 import type { Plan } from './types.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
@@ -27,14 +27,7 @@ const rules = (canApprove: boolean) => ({
 
 const inBody = (testId: string) => document.body.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 
-beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
-});
-afterEach(() => {
-  document.body.innerHTML = '';
-});
+useFakeService();
 
 describe('ApprovalPanel', () => {
   it('shows why the plan waits and lets an approver reject it, a comment required', async () => {

@@ -9,7 +9,7 @@ import { ServiceError } from '../../api/service-client.ts';
 import PlanEditor from './PlanEditor.vue';
 import type { MarketingType, PlanTemplate } from './types.ts';
 
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
@@ -46,10 +46,8 @@ const next = async (wrapper: Awaited<ReturnType<typeof mountEditor>>) => {
   await flushPromises();
 };
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('system/get-info', () => ({ version: 't', dataDir: '/d', startedAt: '', mode: 'test', now: '2026-03-01T01:00:00.000Z', counts: {} }));
   answers.set('plugins/list-marketing-types', () => [birthday]);
   answers.set('engine/list-channels', () => [{ id: 'outbox', kind: 'outbox', downstream: 'channel:outbox' }]);

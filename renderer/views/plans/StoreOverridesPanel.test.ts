@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { i18n } from '../../i18n/index.ts';
 import { ServiceError } from '../../api/service-client.ts';
 import StoreOverridesPanel from './StoreOverridesPanel.vue';
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 import type { Plan, PlanSiteView } from './types.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
@@ -19,14 +19,7 @@ const hqPlan = {
 } as unknown as Plan;
 const site: PlanSiteView = { role: 'store', storeId: 'S01', runner: 'here-local-schedule', nextFireAt: AT, effective: { maxRate: 50, quietHours: { start: '21:00', end: '08:00' }, timeZone: 'Asia/Shanghai' } };
 
-beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
-});
-afterEach(() => {
-  document.body.innerHTML = '';
-});
+useFakeService();
 
 describe('StoreOverridesPanel', () => {
   it('shows only the fields HQ allows beside HQ’s values, saves this store’s, and clears them', async () => {

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus, { ElSelect } from 'element-plus';
 import { createPinia, setActivePinia } from 'pinia';
@@ -7,7 +7,7 @@ import { i18n } from '../../i18n/index.ts';
 import { useRightsStore } from '../../stores/rights.ts';
 import type { RightKindInfo, RightVersion } from '../../../main/api/service-api.ts';
 import RightEditor from './RightEditor.vue';
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
@@ -56,19 +56,14 @@ function mountEditor(right: RightVersion | null = null) {
 const inBody = (testId: string) => document.body.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 const input = (testId: string) => (inBody(testId)?.matches('input, textarea') ? inBody(testId) : inBody(testId)?.querySelector('input, textarea')) as HTMLInputElement | null;
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('plugins/list-contributions', () => [vipCard]);
   answers.set('rights/create-right', (right) => ({ id: 'r-1', version: 1, ...(right as object) }));
   answers.set('rights/list-kinds', () => kinds);
   answers.set('rights/list-rights', () => []);
   answers.set('rights/list-packages', () => []);
   answers.set('rights/list-stocks', () => []);
-});
-afterEach(() => {
-  document.body.innerHTML = '';
 });
 
 describe('the right editor’s right types from plugins', () => {

@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus, { ElSelect } from 'element-plus';
 import { i18n } from '../../i18n/index.ts';
 import EngineSettingsView from './EngineSettingsView.vue';
-import { answers, calls } from '../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../testing/fake-service.ts';
 
 vi.mock('../../api/client.ts', () => import('../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
@@ -56,17 +56,12 @@ function select(wrapper: Awaited<ReturnType<typeof mountView>>, testId: string) 
   return found;
 }
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('engine/get-settings', () => settings);
   answers.set('engine/list-channels', () => [outbox, saved]);
   answers.set('plugins/list-contributions', () => [acmeSms]);
   answers.set('engine/save-channel', (input) => [outbox, { ...(input as object), downstream: 'channel:x' }]);
-});
-afterEach(() => {
-  document.body.innerHTML = '';
 });
 
 describe('Settings › Engine: plugin channels', () => {

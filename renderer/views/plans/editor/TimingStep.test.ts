@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { h, reactive } from 'vue';
@@ -8,7 +8,7 @@ import { ServiceError } from '../../../api/service-client.ts';
 import { blankState } from '../plan-editor-state.ts';
 import { EDITOR_CONTEXT, type EditorContext } from './editor-context.ts';
 import TimingStep from './TimingStep.vue';
-import { answers, calls } from '../../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../../testing/fake-service.ts';
 
 vi.mock('../../../api/client.ts', () => import('../../../testing/fake-service.ts').then((m) => m.fakeClientModule));
 
@@ -46,10 +46,8 @@ function mountStep() {
 }
 const inBody = (testId: string) => document.body.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('plugins/list-contributions', () => [lastFriday, everyDay]);
   answers.set('plugins/resolve-time-mode', (input) => ({
     effective: {},
@@ -65,9 +63,6 @@ beforeEach(() => {
     nextExecutions: ['2026-03-27T10:00:00+08:00'],
     nextWindows: [],
   }));
-});
-afterEach(() => {
-  document.body.innerHTML = '';
 });
 
 describe('the timing step’s time modes', () => {

@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import ElementPlus from 'element-plus';
 import { i18n } from '../../../i18n/index.ts';
 import type { PlanResults as Results } from '../../../../main/api/insight.ts';
-import { answers, calls } from '../../../testing/fake-service.ts';
+import { answers, calls, useFakeService } from '../../../testing/fake-service.ts';
 import PlanResults from './PlanResults.vue';
 import { toCsv } from './csv.ts';
 
@@ -37,10 +37,8 @@ const results: Results = {
   liftRuns: 0,
 };
 
+useFakeService();
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  calls.length = 0;
-  answers.clear();
   answers.set('insight/get-plan-results', () => results);
 });
 
