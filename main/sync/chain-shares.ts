@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CampaignError } from '../core/errors/campaign-error.ts';
+import type { ForbiddenAction, ForbiddenRole } from '../core/i18n/locales/sync.ts';
 import { AllotmentClient, AllotmentSync, type LocalAllotments, type SettleReport } from './allotment-client.ts';
 import type { ChainStock, Lease } from './allotment-stock.ts';
 import type { SyncIdentity } from './sync-config.ts';
@@ -111,7 +112,10 @@ export class ChainShares {
   }
 
   private requireStore(): AllotmentSync {
-    if (!this.sync) throw new CampaignError('SY_FORBIDDEN', { role: this.identity.kind === 'hq' ? this.identity.role : 'store', action: 'lease chain stock (stores only)' });
+    if (!this.sync) {
+      const role: ForbiddenRole = this.identity.kind === 'hq' ? this.identity.role : 'store';
+      throw new CampaignError('SY_FORBIDDEN', { role, action: 'lease-chain-stock' satisfies ForbiddenAction });
+    }
     return this.sync;
   }
 

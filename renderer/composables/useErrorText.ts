@@ -1,4 +1,5 @@
 import { useI18n } from 'vue-i18n';
+import { localizeErrorParams } from '../../main/core/i18n/format.ts';
 import { toServiceError } from '../api/service-client.ts';
 
 /** Turns any failure into the translated message for its stable code. */
@@ -7,6 +8,9 @@ export function useErrorText() {
   return (error: unknown): string => {
     const e = toServiceError(error);
     const key = `errors.${e.code}`;
-    return te(key) ? t(key, e.params as Record<string, unknown>) : e.message;
+    if (!te(key)) return e.message;
+    // Params that are keys (e.g. SY_FORBIDDEN's `action`) show in the UI's language, as in formatError.
+    const params = localizeErrorParams(e.code, e.params, (k, p) => (te(k) ? t(k, p ?? {}) : undefined));
+    return t(key, params);
   };
 }

@@ -148,7 +148,8 @@ describe('credentials and roles', () => {
     expect((await readOnly.pull('plans', undefined, 10)).documents.length).toBeGreaterThan(0);
     const push = await refusal(readOnly.push('plans', [{ newDocumentState: planDoc('p-ro', '') }]));
     expect(push.code).toBe('SY_FORBIDDEN');
-    expect(push.params).toEqual({ role: 'read-only', action: 'write documents' });
+    expect(push.params).toEqual({ role: 'read-only', action: 'push' });
+    expect(push.localized('zh-CN')).toBe('总部只读凭据不能写入文档。');
     expect((await refusal(op.request('POST', '/hq/stores', { id: 'S98', name: 'x' }))).code).toBe('SY_FORBIDDEN');
     expect(await op.push('plans', [{ newDocumentState: planDoc('p-op', '') }], { targets: ['S01'] })).toEqual([]);
     expect((await refusal(hq.admin.request('POST', '/hq/stores', { id: 'S01', name: 'again' }))).code).toBe('SY_ALREADY_EXISTS');

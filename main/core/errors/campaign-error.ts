@@ -1,5 +1,5 @@
 import { isErrorCode, type ErrorCode } from './codes.ts';
-import { formatMessage, type Locale } from '../i18n/format.ts';
+import { formatError, type Locale } from '../i18n/format.ts';
 
 /** Values an error message may interpolate. Plain JSON only: errors cross process boundaries. */
 export type ErrorParams = Record<string, string | number | boolean | null>;
@@ -22,14 +22,14 @@ export class CampaignError extends Error {
   readonly params: ErrorParams;
 
   constructor(code: ErrorCode, params: ErrorParams = {}, options?: { cause?: unknown }) {
-    super(formatMessage('en', `errors.${code}`, params), options);
+    super(formatError('en', code, params), options);
     this.code = code;
     this.params = params;
   }
 
   /** The message in the given locale. */
   localized(locale: Locale): string {
-    return formatMessage(locale, `errors.${this.code}`, this.params);
+    return formatError(locale, this.code, this.params);
   }
 
   toJSON(): SerializedError {

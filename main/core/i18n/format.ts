@@ -37,3 +37,35 @@ export function formatMessage(locale: Locale, key: string, params: Record<string
   const template = lookup(catalog[locale], key) ?? lookup(catalog.en, key) ?? key;
   return interpolate(template, params);
 }
+
+/** Looks up and fills one message; `undefined` when the key has none. */
+export type Translate = (key: string, params?: Record<string, unknown>) => string | undefined;
+
+/**
+ * An error's params with keys turned into words of the locale. A string param whose value is a
+ * key (e.g. SY_FORBIDDEN's `action: 'hold-leases'`) shows as `errorParams.<code>.<param>.<value>`;
+ * a value with no phrase there shows as `errorParams.<code>.<param>._other` with `{value}`, or as
+ * it is. The main process passes its catalog lookup, the renderer vue-i18n's `t`, so both render
+ * the same words from the same tables.
+ */
+export function localizeErrorParams(code: string, params: Record<string, unknown>, translate: Translate): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params };
+  for (const [name, value] of Object.entries(params)) {
+    if (typeof value !== 'string') continue;
+    const table = `errorParams.${code}.${name}`;
+    const phrase = /^[\w-]+$/.test(value) && value !== '_other' ? translate(`${table}.${value}`) : undefined;
+    out[name] = phrase ?? translate(`${table}._other`, { value }) ?? value;
+  }
+  return out;
+}
+
+/** The message of error `code` in `locale`, its key-valued params in words of the locale. */
+export function formatError(locale: Locale, code: string, params: Record<string, unknown> = {}): string {
+  const translate: Translate = (key, p = {}) => {
+    const template = lookup(catalog[locale], key) ?? lookup(catalog.en, key);
+    return template === undefined ? undefined : interpolate(template, p);
+  };
+  const tables = catalog.en.errorParams;
+  const keyed = typeof tables === 'object' && typeof tables[code] === 'object';
+  return formatMessage(locale, `errors.${code}`, keyed ? localizeErrorParams(code, params, translate) : params);
+}

@@ -1,4 +1,5 @@
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { ForbiddenAction, ForbiddenRole } from '../../../main/core/i18n/locales/sync.ts';
 
 export const HQ_ROLES = ['admin', 'operator', 'read-only'] as const;
 export type HqRole = (typeof HQ_ROLES)[number];
@@ -25,20 +26,12 @@ const ALLOWED: Record<HqRole | 'store', readonly Action[]> = {
   'read-only': ['pull', 'list-stores'],
 };
 
-const DESCRIPTIONS: Record<Action, string> = {
-  pull: 'read documents',
-  push: 'write documents',
-  publish: 'publish documents to stores',
-  manage: 'manage stores, users and credentials',
-  'list-stores': 'list stores',
-};
-
 export function roleOf(principal: Principal): HqRole | 'store' {
   return principal.kind === 'store' ? 'store' : principal.role;
 }
 
-/** Throws SY_FORBIDDEN unless the principal may do `action`. */
+/** Throws SY_FORBIDDEN unless the principal may do `action` (its key is the message's `action`, worded per locale). */
 export function requireAction(principal: Principal, action: Action): void {
   const role = roleOf(principal);
-  if (!ALLOWED[role].includes(action)) throw new CampaignError('SY_FORBIDDEN', { role, action: DESCRIPTIONS[action] });
+  if (!ALLOWED[role].includes(action)) throw new CampaignError('SY_FORBIDDEN', { role: role satisfies ForbiddenRole, action: action satisfies ForbiddenAction });
 }

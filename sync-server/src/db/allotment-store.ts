@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { ForbiddenAction, ForbiddenRole } from '../../../main/core/i18n/locales/sync.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { SyncDatabase } from './open-database.ts';
 import type { SyncTables } from './tables.ts';
@@ -367,6 +368,6 @@ export class AllotmentStore {
 }
 
 function requireStore(principal: Principal): string {
-  if (principal.kind !== 'store') throw new CampaignError('SY_FORBIDDEN', { role: principal.role, action: 'lease stock (only stores hold leases)' });
+  if (principal.kind !== 'store') throw new CampaignError('SY_FORBIDDEN', { role: principal.role satisfies ForbiddenRole, action: 'lease-chain-stock' satisfies ForbiddenAction });
   return principal.storeId;
 }

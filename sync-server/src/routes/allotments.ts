@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { ForbiddenAction, ForbiddenRole } from '../../../main/core/i18n/locales/sync.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import { requireAction, type Action } from '../auth/principal.ts';
 import type { AllotmentStore } from '../db/allotment-store.ts';
@@ -61,14 +62,14 @@ export function registerAllotmentRoutes(app: FastifyInstance, allotments: Allotm
 
   app.get<{ Querystring: { storeId?: string; stockId?: string } }>('/hq/allotments', async (request) => {
     const principal = allow(request, 'pull');
-    if (principal.kind !== 'hq') throw new CampaignError('SY_FORBIDDEN', { role: 'store', action: 'read HQ’s allotments' });
+    if (principal.kind !== 'hq') throw new CampaignError('SY_FORBIDDEN', { role: 'store' satisfies ForbiddenRole, action: 'read-hq-allotments' satisfies ForbiddenAction });
     return { stocks: await allotments.listStocks(), leases: await allotments.listLeases({ storeId: request.query.storeId, stockId: request.query.stockId }) };
   });
 
   // A store's view: every chain stock (what it may ask for) and its own leases.
   app.get('/allotments', async (request) => {
     const principal = allow(request, 'pull');
-    if (principal.kind !== 'store') throw new CampaignError('SY_FORBIDDEN', { role: principal.role, action: 'hold leases (only stores do)' });
+    if (principal.kind !== 'store') throw new CampaignError('SY_FORBIDDEN', { role: principal.role satisfies ForbiddenRole, action: 'hold-leases' satisfies ForbiddenAction });
     return { stocks: await allotments.listStocks(), leases: await allotments.listLeases({ storeId: principal.storeId }) };
   });
 

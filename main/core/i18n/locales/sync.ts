@@ -1,12 +1,16 @@
 import { defineMessages } from '../define-messages.ts';
 
-/** Messages of the SY error codes: the sync server's refusals and the sync client's failures. */
+/**
+ * Messages of the SY error codes: the sync server's refusals and the sync client's failures.
+ * `errorParams` holds the words of params that are keys (SY_FORBIDDEN's `role` and `action`):
+ * throwers pass the key, `formatError` and the renderer show the locale's phrase.
+ */
 export const syncMessages = defineMessages({
   en: {
     errors: {
       SY_UNAUTHORIZED: 'The sync server needs a valid credential (Authorization: Bearer TOKEN): {reason}.',
       SY_REVOKED: 'This credential ({credentialId}) was revoked by HQ. Ask HQ for a new one.',
-      SY_FORBIDDEN: 'A {role} credential may not {action}.',
+      SY_FORBIDDEN: 'This {role} credential may not {action}.',
       SY_FOREIGN_STORE: 'Document {id} in {collection} belongs to store "{owner}", not to this store ({storeId}); refused.',
       SY_READ_ONLY_DOCUMENT: 'Document {id} in {collection} was published by HQ and is read-only at the store; refused.',
       SY_INVALID_DOCUMENT: 'Document {id} in {collection} does not match the collection schema: {reason}',
@@ -32,12 +36,28 @@ export const syncMessages = defineMessages({
       SY_LEASE_CLOSED: 'Lease {lease} is already closed ({state}); it takes no more reports.',
       SY_LEASE_OVERDRAWN: 'Lease {lease} cannot take {consumed} consumed units: {reason}.',
     },
+    errorParams: {
+      SY_FORBIDDEN: {
+        role: { store: 'store', admin: 'HQ admin', operator: 'HQ operator', 'read-only': 'HQ read-only' },
+        action: {
+          pull: 'read documents',
+          push: 'write documents',
+          publish: 'publish documents to stores',
+          manage: 'manage stores, users and credentials',
+          'list-stores': 'list stores',
+          'lease-chain-stock': 'lease chain stock (only stores do)',
+          'hold-leases': 'hold leases of chain stock (only stores do)',
+          'read-hq-allotments': 'read HQ’s chain stocks and all leases',
+          _other: 'do this ({value})',
+        },
+      },
+    },
   },
   'zh-CN': {
     errors: {
       SY_UNAUTHORIZED: '同步服务器需要有效凭据（Authorization: Bearer 令牌）：{reason}。',
       SY_REVOKED: '此凭据（{credentialId}）已被总部吊销，请向总部申请新凭据。',
-      SY_FORBIDDEN: '{role} 凭据不能{action}。',
+      SY_FORBIDDEN: '{role}凭据不能{action}。',
       SY_FOREIGN_STORE: '{collection} 中的文档 {id} 属于门店“{owner}”，不属于本门店（{storeId}），已拒绝。',
       SY_READ_ONLY_DOCUMENT: '{collection} 中的文档 {id} 由总部发布，门店只读，已拒绝。',
       SY_INVALID_DOCUMENT: '{collection} 中的文档 {id} 不符合集合结构：{reason}',
@@ -63,5 +83,27 @@ export const syncMessages = defineMessages({
       SY_LEASE_CLOSED: '份额租约 {lease} 已关闭（{state}），不再接受上报。',
       SY_LEASE_OVERDRAWN: '份额租约 {lease} 不能记入已用 {consumed} 份：{reason}。',
     },
+    errorParams: {
+      SY_FORBIDDEN: {
+        role: { store: '门店', admin: '总部管理员', operator: '总部运营', 'read-only': '总部只读' },
+        action: {
+          pull: '读取文档',
+          push: '写入文档',
+          publish: '向门店发布文档',
+          manage: '管理门店、用户和凭据',
+          'list-stores': '查看门店列表',
+          'lease-chain-stock': '租用全链库存份额（仅限门店）',
+          'hold-leases': '持有全链库存的份额租约（仅限门店）',
+          'read-hq-allotments': '查看总部的全链库存和所有租约',
+          _other: '执行此操作（{value}）',
+        },
+      },
+    },
   },
 });
+
+type ForbiddenWords = typeof syncMessages.en.errorParams.SY_FORBIDDEN;
+/** The `action` keys of SY_FORBIDDEN that have words in every locale. */
+export type ForbiddenAction = Exclude<keyof ForbiddenWords['action'], '_other'>;
+/** The `role` keys of SY_FORBIDDEN that have words in every locale. */
+export type ForbiddenRole = keyof ForbiddenWords['role'];
