@@ -208,9 +208,10 @@ export class Engine {
       this.scheduler.wake();
     });
     // Plans also change through sync (HQ publishes or edits one): the scheduler looks again.
-    const synced = this.options.database.collections.plans.$.subscribe((event) => {
-      if (event.isLocal) return;
-      this.scheduler.wake();
+    // Only for writes from the server: a local command has woken it already above,
+    // and the scheduler's own writes (next fire times) need no second look.
+    const synced = this.options.database.collections.plans.eventBulks$.subscribe((bulk) => {
+      if (isWriteFromServer(bulk.context)) this.scheduler.wake();
     });
     this.stopWatching = () => {
       stopPlans();
@@ -344,4 +345,14 @@ export class Engine {
       now: this.options.clock.now(),
     });
   }
+}
+
+/** RxDB's replication writes what it pulls under this context prefix… */
+const PULL_CONTEXT = 'replication-downstream-';
+/** …and the server's version after a refused push (a conflict) under this one. */
+const CONFLICT_CONTEXT = 'replication-up-write-conflict';
+
+/** Whether a write came from the sync server (pulled, or its answer to a conflict), not from this app. */
+export function isWriteFromServer(context: string): boolean {
+  return context.startsWith(PULL_CONTEXT) || context === CONFLICT_CONTEXT;
 }
