@@ -13,6 +13,7 @@ import { startHarness, type Harness } from '../../sync-server/test/harness.ts';
 import { waitFor } from '../../sync-server/test/helpers.ts';
 import { SYNC_CONFIG_FILE } from './sync-config.ts';
 import { SyncService } from './sync-service.ts';
+import { SYNC_COLLECTIONS } from './sync-scope.ts';
 import type { SharesView } from './chain-shares.ts';
 import type { SyncStatus } from './sync-status.ts';
 import type { AuditLogDoc } from '../db/schemas/audit-log.ts';
@@ -231,5 +232,69 @@ describe('HQ and two stores, each app in its own process', () => {
     expect((await status(s1)).connection).toBe('not-configured');
     expect(existsSync(join(s1.dataDir, SYNC_CONFIG_FILE))).toBe(false);
     expect(await planIn(s1, 'hq-plan-1')).not.toBeNull();
+  });
+});
+
+describe('changes to send, across a restart', () => {
+  const siteDir = makeTempDir('campaign-desk-site-');
+  const ownServerDir = makeTempDir('campaign-desk-sync-restart-');
+  let own: Harness;
+  let site: SyncSite | undefined;
+  const status = () => site!.call<SyncStatus>({ op: 'status' });
+  const pendingIn = (s: SyncStatus, collection: string) => s.collections.find((c) => c.collection === collection)?.pending;
+
+  beforeAll(async () => {
+    own = await startHarness({ database: `sqlite:${ownServerDir.path}/sync.sqlite`, rateLimit: false, heartbeatMs: 1000 });
+  });
+  afterAll(async () => {
+    await site?.close();
+    await own?.close();
+    siteDir.remove();
+    ownServerDir.remove();
+  });
+
+  it('counts what was changed offline before the app restarted, and nothing once it is sent', async () => {
+    const { token } = await own.createStore('S07');
+    site = await startSyncSite(siteDir.path);
+    await site.call({ op: 'configure', serverUrl: own.url, token });
+    await site.call({ op: 'insert', collection: 'plans', doc: { ...plan('sent-before', '') } });
+    const synced = await site.call<SyncStatus>({ op: 'syncNow' });
+    expect(synced.collections.map((c) => [c.collection, c.pending])).toEqual(SYNC_COLLECTIONS.map((c) => [c, 0]));
+
+    const port = Number(new URL(own.url).port);
+    await own.close();
+    await waitFor(async () => (await status()).connection === 'offline', 10_000, 'the store to see it offline');
+    await site.call({ op: 'insert', collection: 'plans', doc: { ...plan('offline-1', '') } });
+    await site.call({ op: 'insert', collection: 'plans', doc: { ...plan('offline-2', '') } });
+    await site.call({ op: 'patch', collection: 'plans', id: 'sent-before', patch: { name: 'Renamed offline', updatedAt: Date.now() } });
+    await waitFor(async () => pendingIn(await status(), 'plans') === 3, 5000, 'three changes to send');
+
+    // The app restarts while the server is still down: the three are still counted.
+    await site.close();
+    site = await startSyncSite(siteDir.path);
+    await waitFor(async () => {
+      const now = await status();
+      return now.connection === 'offline' && pendingIn(now, 'plans') === 3;
+    }, 10_000, 'three changes to send after the restart');
+    expect((await status()).collections.filter((c) => c.collection !== 'plans').every((c) => c.pending === 0)).toBe(true);
+
+    const again = await createSyncServer({ database: `sqlite:${ownServerDir.path}/sync.sqlite`, rateLimit: false });
+    await again.listen({ port });
+    own = { ...own, server: again, close: () => again.close() };
+    const after = await site.call<SyncStatus>({ op: 'syncNow' });
+    expect(after.collections.map((c) => [c.collection, c.pending])).toEqual(SYNC_COLLECTIONS.map((c) => [c, 0]));
+    const atServer = await own.admin.pull<PlanDoc>('plans', undefined, 100);
+    expect(atServer.documents.filter((d) => d.storeId === 'S07').map((d) => [d.id, d.name]).sort()).toEqual([
+      ['offline-1', 'Plan offline-1'],
+      ['offline-2', 'Plan offline-2'],
+      ['sent-before', 'Renamed offline'],
+    ]);
+
+    // Another store's document found here never goes up: kept local, not waiting.
+    await site.call({ op: 'insert', collection: 'plans', doc: { ...plan('other-store', 'S02') } });
+    await waitFor(async () => {
+      const plans = (await status()).collections.find((c) => c.collection === 'plans');
+      return plans?.keptLocal === 1 && plans.pending === 0;
+    }, 5000, 'the other store’s plan to be kept local');
   });
 });

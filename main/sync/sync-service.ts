@@ -9,6 +9,7 @@ import { setAuditStore } from '../db/audit-device.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
 import { ChainShares, type NewChainStock, type SharesView, type ShareUseOf } from './chain-shares.ts';
+import { pendingPushCount } from './pending-changes.ts';
 import { replicateCollection } from './replicate-collection.ts';
 import { SyncConfigFile, syncIdentitySchema, type SyncConfig, type SyncIdentity } from './sync-config.ts';
 import { SyncHttpClient, type PublishTargets, type PushRowOut, type SyncCheckpoint } from './sync-http-client.ts';
@@ -56,7 +57,8 @@ interface Running {
   replication: RxReplicationState<Doc, SyncCheckpoint>;
   subscriptions: Subscription[];
   status: CollectionSyncStatus;
-  pendingIds: Set<string>;
+  /** Whether this credential sends local changes (else nothing is ever pending). */
+  push: boolean;
 }
 
 function emptyStatus(collection: SyncCollectionName): CollectionSyncStatus {
@@ -95,6 +97,8 @@ export class SyncService {
   private sharesTimer: NodeJS.Timeout | undefined;
   private sharesState: SyncStatus['shares'] = { lastSettledAt: null, error: null };
   private closed = false;
+  /** The running count of changes to send (one at a time: a later one never loses to an older). */
+  private pendingRefresh: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SyncServiceOptions) {
     this.file = new SyncConfigFile(options.dataDir);
@@ -131,7 +135,7 @@ export class SyncService {
       shares: { ...this.sharesState },
       collections: SYNC_COLLECTIONS.map((c) => {
         const running = this.running.get(c);
-        return running ? { ...running.status, pending: running.pendingIds.size } : emptyStatus(c);
+        return running ? { ...running.status } : emptyStatus(c);
       }),
       refusals: [...this.refusals],
     };
@@ -185,6 +189,7 @@ export class SyncService {
     if (!config.enabled) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'sync is paused' });
     await this.awaitInSync([...this.running.keys()], timeoutMs);
     await this.settleShares();
+    await this.refreshPending();
     return this.status();
   }
 
@@ -338,7 +343,6 @@ export class SyncService {
     const identity = config.identity;
     const primary = rx.schema.primaryPath as string;
     const status = emptyStatus(collection);
-    const pendingIds = new Set<string>();
     const push = canPush(identity);
     const replication = replicateCollection<Doc>(rx, {
       client,
@@ -350,10 +354,9 @@ export class SyncService {
         modifier: (doc) => {
           if (shouldPush(identity, doc, collection)) return doc;
           status.keptLocal += 1;
-          pendingIds.delete(String(doc[primary]));
           return null;
         },
-        handler: (rows) => this.pushRows(client, collection, identity, primary, rows, status, pendingIds),
+        handler: (rows) => this.pushRows(client, collection, identity, primary, rows, status),
       },
       onStreamError: (error) => this.recordError(status, error),
       onHandlerError: (error) => this.recordError(status, asCampaignError(error, config.serverUrl)),
@@ -382,18 +385,16 @@ export class SyncService {
       }),
     ];
     if (push) {
+      // A local change is one more to send: the count is refreshed with the status.
       subscriptions.push(
         rx.eventBulks$.subscribe((bulk) => {
-          if (bulk.context.startsWith('replication-')) return;
-          for (const event of bulk.events) {
-            const doc = (event.documentData ?? event.previousDocumentData) as Doc | undefined;
-            if (doc && shouldPush(identity, doc, collection)) pendingIds.add(event.documentId);
-          }
-          this.notify();
+          if (!bulk.context.startsWith('replication-')) this.notify();
         }),
       );
+      // Once started, the changes waiting from before (a restart, a pause) are counted.
+      void replication.startPromise.then(() => this.notify());
     }
-    return { collection, replication, subscriptions, status, pendingIds };
+    return { collection, replication, subscriptions, status, push };
   }
 
   /**
@@ -408,7 +409,6 @@ export class SyncService {
     primary: string,
     rows: PushRowOut<WithDeleted<Doc>>[],
     status: CollectionSyncStatus,
-    pendingIds: Set<string>,
   ): Promise<WithDeleted<Doc>[]> {
     let remaining = rows.map((row) => ({ ...row, newDocumentState: prepareForPush(collection, identity, row.newDocumentState, !row.assumedMasterState) as WithDeleted<Doc> }));
     const conflicts: WithDeleted<Doc>[] = [];
@@ -429,7 +429,6 @@ export class SyncService {
         this.refusals = this.refusals.slice(0, MAX_REFUSALS);
       }
     }
-    for (const row of rows) pendingIds.delete(String(row.newDocumentState[primary]));
     status.pushed += rows.length;
     status.lastPushedAt = this.options.clock.now();
     status.lastError = null;
@@ -461,11 +460,37 @@ export class SyncService {
     this.notify();
   }
 
+  /**
+   * Counts each running collection's changes to send from what the database holds: the
+   * documents written after the push checkpoint RxDB stored, on an index (no document is
+   * read). Changes made before a restart or a pause count too, and all is 0 once pushed.
+   */
+  private refreshPending(): Promise<void> {
+    const refresh = async () => {
+      await Promise.all(
+        [...this.running.values()].map(async (running) => {
+          if (!running.push) return;
+          const rx = this.options.database.collections[running.collection] as unknown as RxCollection;
+          try {
+            const pending = await pendingPushCount(rx, running.replication as RxReplicationState<unknown, unknown>);
+            if (pending !== null) running.status.pending = pending;
+          } catch {
+            // Stopped meanwhile (its storage closed): the next refresh counts again.
+          }
+        }),
+      );
+    };
+    this.pendingRefresh = this.pendingRefresh.then(refresh, refresh);
+    return this.pendingRefresh;
+  }
+
   private notify(): void {
-    if (!this.options.onStatus || this.notifyTimer || this.closed) return;
+    if (this.notifyTimer || this.closed) return;
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
-      this.options.onStatus?.(this.status());
+      void this.refreshPending().then(() => {
+        if (!this.closed) this.options.onStatus?.(this.status());
+      });
     }, 100);
   }
 }

@@ -16,7 +16,10 @@ export interface CollectionSyncStatus {
   collection: SyncCollectionName;
   /** Replicating now, idle and in step, or failing (retried every few seconds). */
   state: 'syncing' | 'idle' | 'error';
-  /** Local changes made while the app runs that the server has not acknowledged yet. */
+  /**
+   * Local changes the server has not acknowledged yet: documents written after the push
+   * checkpoint stored in the database, so also those made before a restart (0 once all is sent).
+   */
   pending: number;
   /** Documents received from and sent to the server since the app started. */
   pulled: number;

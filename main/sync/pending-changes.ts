@@ -1,0 +1,57 @@
+import { getComposedPrimaryKeyOfDocumentData, prepareQuery, type FilledMangoQuery, type PreparedQuery, type RxCollection, type RxStorageDefaultCheckpoint } from 'rxdb';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+
+/**
+ * Documents of a collection written after a push checkpoint (all of them without one), deleted
+ * ones included: what the replication has still to send. Counted on the `[_meta.lwt, primary]`
+ * index RxDB gives every collection, as two index ranges (`lwt > checkpoint.lwt`, and equal
+ * `lwt` with a greater id): no document is read.
+ */
+export async function countChangedSince(collection: RxCollection, checkpoint: RxStorageDefaultCheckpoint | undefined): Promise<number> {
+  const counts = await Promise.all(changedSinceQueries(collection, checkpoint).map((query) => collection.storageInstance.count(query)));
+  return counts.reduce((sum, result) => sum + result.count, 0);
+}
+
+/** The index ranges `countChangedSince` counts, as prepared storage queries. */
+export function changedSinceQueries(collection: RxCollection, checkpoint: RxStorageDefaultCheckpoint | undefined): PreparedQuery<unknown>[] {
+  const primary = collection.schema.primaryPath as string;
+  const prepare = (selector: Record<string, unknown>) =>
+    prepareQuery(collection.schema.jsonSchema, {
+      selector,
+      sort: [{ '_meta.lwt': 'asc' }, { [primary]: 'asc' }],
+      skip: 0,
+      index: ['_meta.lwt', primary],
+    } as FilledMangoQuery<unknown>);
+  if (!checkpoint) return [prepare({})];
+  return [prepare({ '_meta.lwt': { $gt: checkpoint.lwt } }), prepare({ '_meta.lwt': { $eq: checkpoint.lwt }, [primary]: { $gt: checkpoint.id } })];
+}
+
+/** RxDB's id of a replication's push checkpoint in its meta instance (`up|1`). */
+function upCheckpointId(replication: RxReplicationState<unknown, unknown>): string {
+  const meta = replication.metaInstance!;
+  return getComposedPrimaryKeyOfDocumentData(meta.schema, { itemId: 'up', isCheckpoint: '1' });
+}
+
+/**
+ * The push checkpoint RxDB has stored for a running replication (in the database: it is where
+ * the push goes on after a restart), `undefined` when nothing was pushed yet, `null` while the
+ * replication has not started. Checkpoint writes still queued are awaited first.
+ */
+export async function storedPushCheckpoint(replication: RxReplicationState<unknown, unknown>): Promise<RxStorageDefaultCheckpoint | undefined | null> {
+  const state = replication.internalReplicationState;
+  const meta = replication.metaInstance;
+  if (!state || !meta || replication.isStopped()) return null;
+  await state.checkpointQueue;
+  const [doc] = await meta.findDocumentsById([upCheckpointId(replication)], false);
+  return (doc?.checkpointData as RxStorageDefaultCheckpoint | undefined) ?? undefined;
+}
+
+/**
+ * What a running replication has still to push: the collection's documents written after its
+ * stored push checkpoint; `null` while that is not known yet (the replication is starting).
+ */
+export async function pendingPushCount(collection: RxCollection, replication: RxReplicationState<unknown, unknown>): Promise<number | null> {
+  const checkpoint = await storedPushCheckpoint(replication);
+  if (checkpoint === null) return null;
+  return countChangedSince(collection, checkpoint);
+}
