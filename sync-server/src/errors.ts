@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { CampaignError, type ErrorParams } from '../../main/core/errors/campaign-error.ts';
 import type { ErrorCode } from '../../main/core/errors/codes.ts';
 import type { Locale } from '../../main/core/i18n/format.ts';
+import type { SyncNotFoundWhat } from '../../main/core/i18n/locales/sync.ts';
 
 /** The one shape every refusal and failure of the sync server answers with. */
 export interface ErrorBody {
@@ -80,5 +81,5 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: C
 /** One wrapper for every route: `{ error: { code, message, params } }` with a stable code. */
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toCampaignError(error, bodyLimit)));
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new CampaignError('SY_NOT_FOUND', { what: 'route', id: `${request.method} ${request.url.split('?')[0]}` })));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new CampaignError('SY_NOT_FOUND', { what: 'route' satisfies SyncNotFoundWhat, id: `${request.method} ${request.url.split('?')[0]}` })));
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { defaultDataDir } from '../../app/paths.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotConfiguredReason } from '../../core/i18n/locales/sync.ts';
 import { SyncConfigFile, type SyncConfig } from '../../sync/sync-config.ts';
 import { checkCredential } from '../../sync/sync-service.ts';
 import { defineCommand } from '../command-module.ts';
@@ -78,7 +79,7 @@ export default defineCommand({
       .option('--data-dir <dir>', 'data directory (default: ~/.campaign-desk)')
       .action(async (options: DirOption & { server: string; token?: string }) => {
         const token = options.token ?? process.env.CAMPAIGN_DESK_SYNC_TOKEN;
-        if (!token) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'no credential: pass --token or set CAMPAIGN_DESK_SYNC_TOKEN' });
+        if (!token) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'no-token' satisfies NotConfiguredReason });
         const config = await checkCredential({ serverUrl: options.server, token });
         const file = fileOf(options);
         file.write(config);

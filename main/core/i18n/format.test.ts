@@ -34,8 +34,8 @@ describe('formatError', () => {
   });
 
   it('leaves the params of codes without word tables as they are', () => {
-    expect(formatError('en', 'SY_NOT_FOUND', { what: 'push', id: 'x' })).toBe('No push "x" on the sync server.');
-    expect(formatError('en', 'SY_LEASE_CLOSED', { lease: 'L1', state: 'returned' })).toBe('Lease L1 is already closed (returned); it takes no more reports.');
+    expect(formatError('en', 'SY_FOREIGN_STORE', { id: 'p1', collection: 'plans', owner: 'S02', storeId: 'S01' })).toBe('Document p1 in plans belongs to store "S02", not to this store (S01); refused.');
+    expect(formatError('en', 'SY_LEASE_OVERDRAWN', { lease: 'L1', consumed: 3, reason: 'only 2 leased' })).toBe('Lease L1 cannot take 3 consumed units: only 2 leased.');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { UnauthorizedReason } from '../../../main/core/i18n/locales/sync.ts';
 import type { IdentityStore } from '../db/identity-store.ts';
 import type { Principal } from './principal.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -37,7 +38,7 @@ export function installAuthentication(app: FastifyInstance, identity: IdentitySt
     try {
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-      if (!match) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the request has no Authorization: Bearer header' });
+      if (!match) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'no-bearer' satisfies UnauthorizedReason });
       request.principal = await identity.authenticate(match[1]!);
     } catch (error) {
       failures?.take(request.ip, now);
@@ -50,6 +51,6 @@ export function installAuthentication(app: FastifyInstance, identity: IdentitySt
 
 /** The authenticated principal of a request (the hook guarantees one on non-public routes). */
 export function principalOf(request: FastifyRequest): Principal {
-  if (request.principal === null) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the request has no credential' });
+  if (request.principal === null) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'no-credential' satisfies UnauthorizedReason });
   return request.principal;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
-import type { ForbiddenAction, ForbiddenRole } from '../../../main/core/i18n/locales/sync.ts';
+import type { ClosedLeaseState, ForbiddenAction, ForbiddenRole, SyncExistingWhat, SyncNotFoundWhat } from '../../../main/core/i18n/locales/sync.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { SyncDatabase } from './open-database.ts';
 import type { SyncTables } from './tables.ts';
@@ -156,7 +156,7 @@ export class AllotmentStore {
       updated_at: now,
     };
     const inserted = await this.database.db.insertInto('chain_stocks').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
-    if (inserted.length === 0) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'chain stock', id: input.id });
+    if (inserted.length === 0) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'chain-stock' satisfies SyncExistingWhat, id: input.id });
     return stockInfo(row);
   }
 
@@ -278,7 +278,7 @@ export class AllotmentStore {
       let query = trx.selectFrom('leases').selectAll().where('id', '=', leaseId);
       if (this.locking) query = query.forUpdate();
       const lease = await query.executeTakeFirst();
-      if (!lease) throw new CampaignError('SY_NOT_FOUND', { what: 'lease', id: leaseId });
+      if (!lease) throw new CampaignError('SY_NOT_FOUND', { what: 'lease' satisfies SyncNotFoundWhat, id: leaseId });
       if (lease.store_id !== storeId) throw new CampaignError('SY_FOREIGN_STORE', { collection: 'leases', id: leaseId, owner: lease.store_id, storeId });
       const stock = await this.stock(trx, lease.stock_id);
       const overdrawn = (reason: string) => new CampaignError('SY_LEASE_OVERDRAWN', { lease: leaseId, consumed, reason });
@@ -287,7 +287,7 @@ export class AllotmentStore {
 
       if (lease.state === 'returned') {
         if (consumed === lease.consumed) return leaseInfo(lease, stock);
-        throw new CampaignError('SY_LEASE_CLOSED', { lease: leaseId, state: lease.state });
+        throw new CampaignError('SY_LEASE_CLOSED', { lease: leaseId, state: lease.state satisfies ClosedLeaseState });
       }
       if (lease.state === 'reclaimed') {
         // A late report: the written-off units the store did not grant go back to remaining.
@@ -362,7 +362,7 @@ export class AllotmentStore {
 
   private async stock(db: Kysely<SyncTables>, id: string): Promise<StockRow> {
     const row = await db.selectFrom('chain_stocks').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'chain stock', id });
+    if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'chain-stock' satisfies SyncNotFoundWhat, id });
     return row;
   }
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { deepEqual } from 'rxdb';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { SyncNotFoundWhat } from '../../../main/core/i18n/locales/sync.ts';
 import { requireAction, type Principal } from '../auth/principal.ts';
 import type { SyncCollection } from '../collections.ts';
 import { changesNotice, type ChangedRow, type ChangeFeed } from '../live/change-feed.ts';
@@ -330,7 +331,7 @@ export class DocumentStore {
         const byId = new Map(rows.map((r) => [r.id, r]));
         for (const id of unique) {
           const row = byId.get(id);
-          if (!row) throw new CampaignError('SY_NOT_FOUND', { what: `document in ${name}`, id });
+          if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'document' satisfies SyncNotFoundWhat, id: `${name}/${id}` });
           if (row.owner !== HQ_OWNER) throw new CampaignError('SY_BAD_REQUEST', { reason: `document ${id} belongs to store ${row.owner}: only HQ documents (storeId "") are published` });
         }
         const last = await bumpSequence(trx, name, unique.length);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { CampaignError } from '../../../main/core/errors/campaign-error.ts';
+import type { SyncExistingWhat, SyncNotFoundWhat, UnauthorizedReason } from '../../../main/core/i18n/locales/sync.ts';
 import { isHqRole, type HqRole, type Principal } from '../auth/principal.ts';
 import { hashToken, newId, newToken } from '../auth/tokens.ts';
 import type { SyncTables } from './tables.ts';
@@ -62,11 +63,11 @@ export class IdentityStore {
       .select(['c.id', 'c.store_id', 'c.user_id', 'c.revoked_at', 'u.role'])
       .where('c.token_hash', '=', hashToken(token))
       .executeTakeFirst();
-    if (!row) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the token is not known' });
+    if (!row) throw new CampaignError('SY_UNAUTHORIZED', { reason: 'unknown-token' satisfies UnauthorizedReason });
     if (row.revoked_at !== null) throw new CampaignError('SY_REVOKED', { credentialId: row.id });
     if (row.store_id !== null) return { kind: 'store', credentialId: row.id, storeId: row.store_id };
     if (row.user_id !== null && isHqRole(row.role)) return { kind: 'hq', credentialId: row.id, userId: row.user_id, role: row.role };
-    throw new CampaignError('SY_UNAUTHORIZED', { reason: 'the token belongs to no user' });
+    throw new CampaignError('SY_UNAUTHORIZED', { reason: 'no-user' satisfies UnauthorizedReason });
   }
 
   /** The credential ids among `ids` that are revoked (or gone). */
@@ -107,7 +108,7 @@ export class IdentityStore {
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'store', id });
+    if (!inserted) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'store' satisfies SyncExistingWhat, id });
     return { id, name, createdAt };
   }
 
@@ -135,7 +136,7 @@ export class IdentityStore {
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'user', id });
+    if (!inserted) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'user' satisfies SyncExistingWhat, id });
     return { id, name, role, createdAt };
   }
 
@@ -148,10 +149,10 @@ export class IdentityStore {
   async issue(owner: { storeId: string } | { userId: string }, label: string, token = newToken()): Promise<IssuedCredential> {
     if ('storeId' in owner) {
       const store = await this.db.selectFrom('stores').select('id').where('id', '=', owner.storeId).executeTakeFirst();
-      if (!store) throw new CampaignError('SY_NOT_FOUND', { what: 'store', id: owner.storeId });
+      if (!store) throw new CampaignError('SY_NOT_FOUND', { what: 'store' satisfies SyncNotFoundWhat, id: owner.storeId });
     } else {
       const user = await this.db.selectFrom('users').select('id').where('id', '=', owner.userId).executeTakeFirst();
-      if (!user) throw new CampaignError('SY_NOT_FOUND', { what: 'user', id: owner.userId });
+      if (!user) throw new CampaignError('SY_NOT_FOUND', { what: 'user' satisfies SyncNotFoundWhat, id: owner.userId });
     }
     const row: SyncTables['credentials'] = {
       id: newId('cred'),
@@ -168,7 +169,7 @@ export class IdentityStore {
       .onConflict((oc) => oc.column('token_hash').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'credential with this token', id: row.id });
+    if (!inserted) throw new CampaignError('SY_ALREADY_EXISTS', { what: 'credential-token' satisfies SyncExistingWhat, id: row.id });
     return { credential: credentialInfo(row), token };
   }
 
@@ -183,14 +184,14 @@ export class IdentityStore {
   async revoke(id: string): Promise<CredentialInfo> {
     await this.db.updateTable('credentials').set({ revoked_at: this.now() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
     const row = await this.db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'credential', id });
+    if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'credential' satisfies SyncNotFoundWhat, id });
     return credentialInfo(row);
   }
 
   /** Issues a replacement for a credential (same store or user, same label) and revokes it. */
   async rotate(id: string): Promise<IssuedCredential> {
     const row = await this.db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'credential', id });
+    if (!row) throw new CampaignError('SY_NOT_FOUND', { what: 'credential' satisfies SyncNotFoundWhat, id });
     if (row.revoked_at !== null) throw new CampaignError('SY_REVOKED', { credentialId: id });
     const owner = row.store_id !== null ? { storeId: row.store_id } : { userId: row.user_id ?? '' };
     const issued = await this.issue(owner, row.label);

@@ -2,8 +2,10 @@ import { defineMessages } from '../define-messages.ts';
 
 /**
  * Messages of the SY error codes: the sync server's refusals and the sync client's failures.
- * `errorParams` holds the words of params that are keys (SY_FORBIDDEN's `role` and `action`):
- * throwers pass the key, `formatError` and the renderer show the locale's phrase.
+ * `errorParams` holds the words of params that are keys (SY_FORBIDDEN's `role` and `action`,
+ * SY_NOT_FOUND's and SY_ALREADY_EXISTS's `what`, SY_UNAUTHORIZED's and SY_NOT_CONFIGURED's
+ * `reason`, SY_LEASE_CLOSED's `state`): throwers pass the key, `formatError` and the renderer
+ * show the locale's phrase.
  */
 export const syncMessages = defineMessages({
   en: {
@@ -50,6 +52,41 @@ export const syncMessages = defineMessages({
           'read-hq-allotments': 'read HQ’s chain stocks and all leases',
           _other: 'do this ({value})',
         },
+      },
+      SY_NOT_FOUND: {
+        what: {
+          route: 'route',
+          document: 'document',
+          lease: 'lease',
+          'chain-stock': 'chain stock',
+          store: 'store',
+          user: 'user',
+          credential: 'credential',
+          _other: '{value}',
+        },
+      },
+      SY_ALREADY_EXISTS: {
+        what: { 'chain-stock': 'chain stock', store: 'store', user: 'user', 'credential-token': 'credential with this token', _other: '{value}' },
+      },
+      SY_UNAUTHORIZED: {
+        reason: {
+          'no-bearer': 'the request has no Authorization: Bearer header',
+          'no-credential': 'the request has no credential',
+          'unknown-token': 'the token is not known',
+          'no-user': 'the token belongs to no user',
+          _other: '{value}',
+        },
+      },
+      SY_NOT_CONFIGURED: {
+        reason: {
+          paused: 'sync is paused',
+          'no-server': 'no server is set up',
+          'no-token': 'no credential: pass --token or set CAMPAIGN_DESK_SYNC_TOKEN',
+          _other: '{value}',
+        },
+      },
+      SY_LEASE_CLOSED: {
+        state: { active: 'active', returned: 'returned', reclaimed: 'reclaimed', _other: '{value}' },
       },
     },
   },
@@ -98,6 +135,41 @@ export const syncMessages = defineMessages({
           _other: '执行此操作（{value}）',
         },
       },
+      SY_NOT_FOUND: {
+        what: {
+          route: '接口',
+          document: '文档',
+          lease: '份额租约',
+          'chain-stock': '全链库存',
+          store: '门店',
+          user: '用户',
+          credential: '凭据',
+          _other: '{value}',
+        },
+      },
+      SY_ALREADY_EXISTS: {
+        what: { 'chain-stock': '全链库存', store: '门店', user: '用户', 'credential-token': '使用此令牌的凭据', _other: '{value}' },
+      },
+      SY_UNAUTHORIZED: {
+        reason: {
+          'no-bearer': '请求缺少 Authorization: Bearer 请求头',
+          'no-credential': '请求没有携带凭据',
+          'unknown-token': '令牌无法识别',
+          'no-user': '令牌不属于任何用户',
+          _other: '{value}',
+        },
+      },
+      SY_NOT_CONFIGURED: {
+        reason: {
+          paused: '同步已暂停',
+          'no-server': '尚未设置服务器',
+          'no-token': '没有凭据：请传入 --token 或设置 CAMPAIGN_DESK_SYNC_TOKEN',
+          _other: '{value}',
+        },
+      },
+      SY_LEASE_CLOSED: {
+        state: { active: '生效中', returned: '已归还', reclaimed: '已收回', _other: '{value}' },
+      },
     },
   },
 });
@@ -107,3 +179,15 @@ type ForbiddenWords = typeof syncMessages.en.errorParams.SY_FORBIDDEN;
 export type ForbiddenAction = Exclude<keyof ForbiddenWords['action'], '_other'>;
 /** The `role` keys of SY_FORBIDDEN that have words in every locale. */
 export type ForbiddenRole = keyof ForbiddenWords['role'];
+
+type SyncWords = typeof syncMessages.en.errorParams;
+/** The `what` keys of SY_NOT_FOUND that have words in every locale. */
+export type SyncNotFoundWhat = Exclude<keyof SyncWords['SY_NOT_FOUND']['what'], '_other'>;
+/** The `what` keys of SY_ALREADY_EXISTS that have words in every locale. */
+export type SyncExistingWhat = Exclude<keyof SyncWords['SY_ALREADY_EXISTS']['what'], '_other'>;
+/** The `reason` keys of SY_UNAUTHORIZED that have words in every locale. */
+export type UnauthorizedReason = Exclude<keyof SyncWords['SY_UNAUTHORIZED']['reason'], '_other'>;
+/** The `reason` keys of SY_NOT_CONFIGURED that have words in every locale. */
+export type NotConfiguredReason = Exclude<keyof SyncWords['SY_NOT_CONFIGURED']['reason'], '_other'>;
+/** The `state` keys of SY_LEASE_CLOSED that have words in every locale. */
+export type ClosedLeaseState = Exclude<keyof SyncWords['SY_LEASE_CLOSED']['state'], '_other'>;
