@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MangoQuerySelector } from 'rxdb';
 import { CampaignError } from '../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../core/i18n/locales/errors.ts';
 import type { Customer, CustomerEvent } from '../core/customers/customer.ts';
 import { fromCustomerDoc, type CustomerDoc } from '../db/schemas/customers.ts';
 import { fromEventDoc } from '../db/schemas/customer-events.ts';
@@ -49,7 +50,7 @@ export const customerMethods = [
   defineQuery('customers/get-customer', z.object({ externalId: z.string().min(1).max(64), events: z.number().int().min(0).max(1000).default(200) }), async (input, ctx): Promise<{ customer: Customer; events: CustomerEvent[] }> => {
     const { customers, events } = ctx.services.database.collections;
     const doc = await customers.findOne(input.externalId).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'customer', id: input.externalId });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'customer' satisfies NotFoundWhat, id: input.externalId });
     const timeline = await events.find({ selector: { customerId: input.externalId }, sort: [{ customerId: 'desc' }, { at: 'desc' }], limit: input.events }).exec();
     return { customer: fromCustomerDoc(doc.toMutableJSON() as CustomerDoc), events: timeline.map((e) => fromEventDoc(e.toMutableJSON())) };
   }),

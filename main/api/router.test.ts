@@ -5,6 +5,7 @@ import { createAppServices } from '../app/create-app-services.ts';
 import type { AppServices } from '../app/services.ts';
 import { ManualClock } from '../core/clock.ts';
 import { CampaignError, deserializeError, isSerializedError, serializeError } from '../core/errors/campaign-error.ts';
+import { formatError } from '../core/i18n/format.ts';
 import { makeTempDir } from '../testing/temp-dir.ts';
 import { createServiceClient, ServiceError, type ServiceClient } from '../../renderer/api/service-client.ts';
 import { defineMutation, defineQuery } from './define.ts';
@@ -80,7 +81,8 @@ describe('service API router', () => {
     const error = (await call.catch((e: unknown) => e)) as ServiceError;
     expect(error.code).toBe('SYS_NOT_FOUND');
     expect(error.params).toEqual({ what: 'plan', id: 'p-1' });
-    expect(error.message).toBe('plan "p-1" was not found.');
+    expect(error.message).toBe('Plan "p-1" was not found.');
+    expect(formatError('zh-CN', error.code, error.params)).toBe('未找到计划“p-1”。');
   });
 
   it('hides a bug behind SYS_INTERNAL and reports it', async () => {

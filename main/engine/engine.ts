@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
+import type { PlanStateAction, PlanStateStatus } from '../core/i18n/locales/engine.ts';
 import type { Actor } from '../core/rights/operation-record.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { JsonValue } from '../db/schemas/settings.ts';
@@ -295,7 +296,7 @@ export class Engine {
     if (whoRunsPlan(stored, this.role()) === 'elsewhere') throw new CampaignError('EN_NOT_RUN_HERE', { id: planId });
     const plan = this.plans.forThisSite(stored);
     if (plan.status === 'pending-approval') throw new CampaignError('GV_PENDING_APPROVAL', { id: planId });
-    if (plan.status === 'draft' || plan.status === 'cancelled') throw new CampaignError('EN_PLAN_STATE', { id: planId, status: plan.status, action: 'run now' });
+    if (plan.status === 'draft' || plan.status === 'cancelled') throw new CampaignError('EN_PLAN_STATE', { id: planId, status: plan.status satisfies PlanStateStatus, action: 'run-now' satisfies PlanStateAction });
     const at = this.options.clock.now();
     const { run } = await this.runs.create(plan, { occurrence: `manual-${new Date(at).toISOString()}`, trigger: 'manual', scheduledAt: at });
     this.executor.wake();

@@ -65,3 +65,11 @@ describe('formatError of the sync codes with key-valued params', () => {
     expect(formatError('en', 'SY_NOT_CONFIGURED', { reason: 'no /tmp/sync.json' })).toBe('Sync is not set up (no /tmp/sync.json): enter the server URL and credential on the Sync screen.');
   });
 });
+
+describe('formatError of SYS_NOT_FOUND', () => {
+  it('words `what` in both locales', () => {
+    expect(formatError('en', 'SYS_NOT_FOUND', { what: 'grant-bundle', id: 'b1' })).toBe('Grant bundle "b1" was not found.');
+    expect(formatError('zh-CN', 'SYS_NOT_FOUND', { what: 'grant-bundle', id: 'b1' })).toBe('未找到发放批次“b1”。');
+    expect(formatError('zh-CN', 'SYS_NOT_FOUND', { what: 'right-version', id: 'R1@2' })).toBe('未找到权益版本“R1@2”。');
+  });
+});

@@ -1,4 +1,5 @@
 import { CampaignError } from '../errors/campaign-error.ts';
+import type { PlanStateAction, PlanStateStatus } from '../i18n/locales/engine.ts';
 import type { PlanStatus } from './plan.ts';
 
 /**
@@ -28,7 +29,7 @@ export const FIRING_STATUSES = ['scheduled', 'active'] as const satisfies readon
 /** The status after `command`, or EN_PLAN_STATE saying why it is not possible now. */
 export function nextPlanStatus(planId: string, status: PlanStatus, command: PlanCommand): PlanStatus {
   const to = MOVES[command][status];
-  if (to === undefined) throw new CampaignError('EN_PLAN_STATE', { id: planId, status, action: command });
+  if (to === undefined) throw new CampaignError('EN_PLAN_STATE', { id: planId, status: status satisfies PlanStateStatus, action: command satisfies PlanStateAction });
   return to === 'same' ? status : to;
 }
 

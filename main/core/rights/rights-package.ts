@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CampaignError } from '../errors/campaign-error.ts';
+import type { NotFoundWhat } from '../i18n/locales/errors.ts';
 import { parseInput } from './parse-input.ts';
 import { customerCapSchema, type CustomerCap } from './customer-cap.ts';
 
@@ -69,9 +70,9 @@ export function nextPackageVersion(
   const items: PackageItem[] = [];
   for (const item of value.items) {
     const current = meta.currentVersion(item.rightId);
-    if (current === null) throw new CampaignError('SYS_NOT_FOUND', { what: 'right', id: item.rightId });
+    if (current === null) throw new CampaignError('SYS_NOT_FOUND', { what: 'right' satisfies NotFoundWhat, id: item.rightId });
     const rightVersion = item.rightVersion ?? current;
-    if (rightVersion > current) throw new CampaignError('SYS_NOT_FOUND', { what: 'right version', id: `${item.rightId}@${rightVersion}` });
+    if (rightVersion > current) throw new CampaignError('SYS_NOT_FOUND', { what: 'right-version' satisfies NotFoundWhat, id: `${item.rightId}@${rightVersion}` });
     const same = items.find((i) => i.rightId === item.rightId && i.rightVersion === rightVersion);
     if (same) same.quantity += item.quantity;
     else items.push({ rightId: item.rightId, rightVersion, quantity: item.quantity });

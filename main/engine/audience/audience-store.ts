@@ -2,6 +2,7 @@ import type { RxCollection } from 'rxdb';
 import { validateRule } from '../../core/audience/validate.ts';
 import type { AudienceRule } from '../../core/audience/rule.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { AudienceDoc } from '../../db/schemas/audiences.ts';
 import type { AudienceData, AudienceOptions } from './audience-data.ts';
 import { streamMemberIds } from './evaluate-audience.ts';
@@ -31,7 +32,7 @@ export class AudienceStore {
 
   async get(id: string): Promise<AudienceDoc> {
     const doc = await this.audiences.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience' satisfies NotFoundWhat, id });
     return doc.toMutableJSON() as AudienceDoc;
   }
 
@@ -39,7 +40,7 @@ export class AudienceStore {
   async save(input: SaveAudienceInput, now: number): Promise<AudienceDoc> {
     const rule: AudienceRule = validateRule(input.rule);
     const existing = input.id ? await this.audiences.findOne(input.id).exec() : null;
-    if (input.id && !existing) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience', id: input.id });
+    if (input.id && !existing) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience' satisfies NotFoundWhat, id: input.id });
     if (existing) {
       const updated = await existing.incrementalPatch({ name: input.name, description: input.description ?? existing.description, rule, updatedAt: now });
       return updated.toMutableJSON() as AudienceDoc;
@@ -63,14 +64,14 @@ export class AudienceStore {
 
   async archive(id: string, archived: boolean, now: number): Promise<AudienceDoc> {
     const doc = await this.audiences.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience' satisfies NotFoundWhat, id });
     return (await doc.incrementalPatch({ archived, updatedAt: now })).toMutableJSON() as AudienceDoc;
   }
 
   /** Freezes the current members: evaluated now, kept with the audience, used by runs as is. */
   async snapshot(id: string, options: AudienceOptions): Promise<AudienceDoc> {
     const doc = await this.audiences.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience' satisfies NotFoundWhat, id });
     const ids: string[] = [];
     for await (const page of streamMemberIds(doc.rule as AudienceRule, this.data, options)) ids.push(...page);
     await doc.putAttachment({ id: MEMBERS_ATTACHMENT, data: new Blob([ids.join('\n')], { type: 'text/plain' }), type: 'text/plain' });
@@ -81,7 +82,7 @@ export class AudienceStore {
   /** The frozen member ids of a snapshot audience. */
   async snapshotMembers(id: string): Promise<string[]> {
     const doc = await this.audiences.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'audience' satisfies NotFoundWhat, id });
     const attachment = doc.getAttachment(MEMBERS_ATTACHMENT);
     if (!attachment) return [];
     const text = await attachment.getStringData();

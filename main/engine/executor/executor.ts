@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { RunStateAction, RunStateWord } from '../../core/i18n/locales/engine.ts';
 import { FINISHED_RUN_STATES, summarizeItems, type ItemOutcome, type Run, type RunCounts, type Task } from '../../core/plans/run.ts';
 import type { Actor } from '../../core/rights/operation-record.ts';
 import type { AppCollections } from '../../db/collections.ts';
@@ -337,7 +338,7 @@ export class Executor {
   /** Stops a run after the items in flight; it keeps its place and its reservations. */
   async pause(runId: string): Promise<Run> {
     const run = await this.options.runs.update(runId, (r) => {
-      if (!['pending', 'splitting', 'running', 'waiting'].includes(r.state)) throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state, action: 'pause' });
+      if (!['pending', 'splitting', 'running', 'waiting'].includes(r.state)) throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state satisfies RunStateWord, action: 'pause' satisfies RunStateAction });
       return { ...r, state: 'paused' };
     });
     await this.stopActive(runId);
@@ -364,7 +365,7 @@ export class Executor {
 
   async resume(runId: string): Promise<Run> {
     const run = await this.options.runs.update(runId, (r) => {
-      if (r.state !== 'paused') throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state, action: 'resume' });
+      if (r.state !== 'paused') throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state satisfies RunStateWord, action: 'resume' satisfies RunStateAction });
       const { lastError: _cleared, ...rest } = r;
       return { ...rest, state: r.splitDone ? 'running' : 'pending', resumeAt: NEVER };
     });
@@ -375,7 +376,7 @@ export class Executor {
   /** Ends a run for good: items not done stay undone, and their reserved rights are released. */
   async cancel(runId: string, actor: Actor): Promise<Run> {
     const run = await this.options.runs.update(runId, (r) => {
-      if (FINISHED_RUN_STATES.includes(r.state)) throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state, action: 'cancel' });
+      if (FINISHED_RUN_STATES.includes(r.state)) throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state satisfies RunStateWord, action: 'cancel' satisfies RunStateAction });
       return { ...r, state: 'cancelled', finishedAt: this.options.clock.now(), resumeAt: NEVER };
     });
     await this.stopActive(runId);
@@ -421,7 +422,7 @@ export class Executor {
     }
     if (n > 0) {
       await this.options.runs.update(runId, (r) => {
-        if (r.state === 'cancelled') throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state, action: 'retry' });
+        if (r.state === 'cancelled') throw new CampaignError('EN_RUN_STATE', { id: runId, state: r.state satisfies RunStateWord, action: 'retry' satisfies RunStateAction });
         return r.state === 'paused' ? r : { ...r, state: 'running', finishedAt: 0, resumeAt: NEVER };
       });
       await this.finalizeCountsOnly(runId);
@@ -480,7 +481,7 @@ export class Executor {
   private async stopActive(runId: string): Promise<void> {
     const active = this.active.get(runId);
     if (!active) return;
-    active.controller.abort(new CampaignError('EN_RUN_STATE', { id: runId, state: 'paused', action: 'continue' }));
+    active.controller.abort(new CampaignError('EN_RUN_STATE', { id: runId, state: 'paused' satisfies RunStateWord, action: 'continue' satisfies RunStateAction }));
     await active.done;
   }
 
@@ -499,7 +500,7 @@ export class Executor {
   async stop(): Promise<void> {
     this.loop.stop();
     const all = [...this.active.values()];
-    for (const a of all) a.controller.abort(new CampaignError('EN_RUN_STATE', { id: '', state: 'stopping', action: 'continue' }));
+    for (const a of all) a.controller.abort(new CampaignError('EN_RUN_STATE', { id: '', state: 'stopping' satisfies RunStateWord, action: 'continue' satisfies RunStateAction }));
     await Promise.all(all.map((a) => a.done));
   }
 }

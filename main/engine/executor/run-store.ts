@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MangoQuerySelector, RxCollection } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { Plan } from '../../core/plans/plan.ts';
 import { FINISHED_RUN_STATES, type Run, type RunState, type RunTrigger, type Task } from '../../core/plans/run.ts';
 import type { PlanRunDoc } from '../../db/schemas/plan-runs.ts';
@@ -86,7 +87,7 @@ export class RunStore {
 
   async get(id: string): Promise<Run> {
     const doc = await this.collections.planRuns.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'run', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'run' satisfies NotFoundWhat, id });
     return doc.toMutableJSON() as Run;
   }
 
@@ -115,7 +116,7 @@ export class RunStore {
   /** Applies `change` to the newest state of the run (retried on a conflicting write). */
   async update(id: string, change: (run: Run) => Run): Promise<Run> {
     const doc = await this.collections.planRuns.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'run', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'run' satisfies NotFoundWhat, id });
     const updated = await doc.incrementalModify((data) => ({ ...change(data as Run), updatedAt: this.clock.now() }) as PlanRunDoc);
     return updated.toMutableJSON() as Run;
   }

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from
 import { join } from 'node:path';
 import { CUSTOMER_COLUMNS, EVENT_COLUMNS, guessMapping } from '../../core/customers/columns.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { AudienceData } from '../audience/audience-data.ts';
 import { importFile, resolveMapping, type ImportKind, type ImportProgress, type ImportResult } from './import-file.ts';
 import { detectEncoding, readCsv, readHeaders } from './read-csv.ts';
@@ -41,7 +42,7 @@ export class ImportJobs {
   }
 
   private uploadPath(uploadId: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new CampaignError('SYS_NOT_FOUND', { what: 'upload', id: uploadId });
+    if (!/^[0-9a-f-]{36}$/.test(uploadId)) throw new CampaignError('SYS_NOT_FOUND', { what: 'upload' satisfies NotFoundWhat, id: uploadId });
     return join(this.dir, `${uploadId}.csv`);
   }
 
@@ -58,7 +59,7 @@ export class ImportJobs {
     try {
       size = statSync(path).size;
     } catch {
-      throw new CampaignError('SYS_NOT_FOUND', { what: 'upload', id: uploadId });
+      throw new CampaignError('SYS_NOT_FOUND', { what: 'upload' satisfies NotFoundWhat, id: uploadId });
     }
     const chunk = Buffer.from(base64, 'base64');
     if (size + chunk.length > MAX_UPLOAD_BYTES) throw new CampaignError('IM_FILE', { path: uploadId, reason: `larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB: use campaign-desk import` });
@@ -115,7 +116,7 @@ export class ImportJobs {
 
   get(id: string): ImportJobState {
     const job = this.jobs.get(id);
-    if (!job) throw new CampaignError('SYS_NOT_FOUND', { what: 'import', id });
+    if (!job) throw new CampaignError('SYS_NOT_FOUND', { what: 'import' satisfies NotFoundWhat, id });
     return { ...job };
   }
 
@@ -123,7 +124,7 @@ export class ImportJobs {
     try {
       return readFileSync(join(this.dir, `${uploadId}.errors.csv`), 'utf8');
     } catch {
-      throw new CampaignError('SYS_NOT_FOUND', { what: 'error file', id: uploadId });
+      throw new CampaignError('SYS_NOT_FOUND', { what: 'error-file' satisfies NotFoundWhat, id: uploadId });
     }
   }
 

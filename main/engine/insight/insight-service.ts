@@ -2,6 +2,7 @@ import { DAY_MS, DEFAULT_WINDOW_DAYS } from '../../core/insight/attribution.ts';
 import type { Lift } from '../../core/insight/lift.ts';
 import { computePlanResults, localDayOf, type PlanResults } from '../../core/insight/results.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { Clock } from '../../core/clock.ts';
 import { customerEventSchema } from '../../db/schemas/customer-events.ts';
 import { planRunSchema } from '../../db/schemas/plan-runs.ts';
@@ -92,7 +93,7 @@ export class InsightService {
     const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
     const facts = this.withReader((reader) => readPlanFactsSql(reader, planId, windowDays * DAY_MS));
     if (options.runId !== undefined && !facts.runs.some((r) => r.id === options.runId)) {
-      throw new CampaignError('SYS_NOT_FOUND', { what: 'run', id: options.runId });
+      throw new CampaignError('SYS_NOT_FOUND', { what: 'run' satisfies NotFoundWhat, id: options.runId });
     }
     return computePlanResults(facts, { windowDays, zone: this.zone(), ...(options.runId !== undefined ? { runId: options.runId } : {}) });
   }

@@ -2,6 +2,7 @@ import type { OrderFact, Touch } from '../../core/insight/attribution.ts';
 import { bucketOf, HOLDOUT_REASON, summarizeAttribution, type ControlFact, type MessageFact, type PlanFacts } from '../../core/insight/results.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { AppCollections } from '../../db/collections.ts';
 import { controlOf, runFact, toPlanFacts, type GrantGroup, type PlanFactsParts } from './plan-facts.ts';
 
@@ -28,7 +29,7 @@ export function naivePlanFacts(data: NaivePlanData, windowMs: number): PlanFacts
 
 export async function loadPlanDataNaive(collections: AppCollections, planId: string): Promise<NaivePlanData> {
   const planDoc = await collections.plans.findOne(planId).exec();
-  if (!planDoc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id: planId });
+  if (!planDoc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan' satisfies NotFoundWhat, id: planId });
   const runs = (await collections.planRuns.find({ selector: { planId } }).exec()).map((d) => d.toMutableJSON() as Run);
   const allGrants = (await collections.grants.find().exec()).map((d) => d.toJSON());
   const planGrants = allGrants.filter((g) => g.planKey === planId);

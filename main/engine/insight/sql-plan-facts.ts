@@ -2,6 +2,7 @@ import type { GroupOutcome } from '../../core/insight/lift.ts';
 import { BUCKET_MS, bucketOf, HOLDOUT_REASON, type AttributionFacts, type MessageFact, type PlanFacts } from '../../core/insight/results.ts';
 import type { Run } from '../../core/plans/run.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import { customerEventSchema } from '../../db/schemas/customer-events.ts';
 import { grantSchema } from '../../db/schemas/grants.ts';
 import { messageSchema } from '../../db/schemas/messages.ts';
@@ -127,7 +128,7 @@ export function readPlanFactsSql(source: SqlReader, planId: string, windowMs: nu
   const messages = reader.table('messages', messageSchema.version);
 
   const head = reader.rows<[string, string, string]>(`SELECT data->>'id', data->>'name', data->>'storeId' FROM ${plans} WHERE id = ? AND deleted = 0`, toSqliteKey(planId))[0];
-  if (!head) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id: planId });
+  if (!head) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan' satisfies NotFoundWhat, id: planId });
   const plan: PlanHead = { id: head[0], name: head[1], storeId: head[2] };
   const planGrants = `${grants} AS pg INDEXED BY ${reader.indexName(grants, 'insight')}`;
   const touchGrants = `${grants} AS g INDEXED BY ${reader.indexName(grants, 'touches')}`;

@@ -1,6 +1,7 @@
 import type { MangoQuerySelector, RxCollection } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { Actor } from '../../core/rights/operation-record.ts';
 import type { ApprovalReason } from '../../core/governance/governance.ts';
 import { validatePlanInput, type Plan, type PlanApproval, type PlanStatus } from '../../core/plans/plan.ts';
@@ -71,7 +72,7 @@ export class PlanStore {
     if (role.kind !== 'store' || before.source !== 'hq') throw new CampaignError('EN_OVERRIDE_NOT_ALLOWED', { id, field: '*' });
     const overrides = validateStoreOverrides(before, input);
     const doc = await this.plans.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan' satisfies NotFoundWhat, id });
     const updated = await doc.incrementalModify((data) => {
       const current = data as Plan;
       validateStoreOverrides(current, overrides);
@@ -114,7 +115,7 @@ export class PlanStore {
 
   async get(id: string): Promise<Plan> {
     const doc = await this.plans.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan' satisfies NotFoundWhat, id });
     return doc.toMutableJSON() as Plan;
   }
 
@@ -244,7 +245,7 @@ export class PlanStore {
 
   private async change(id: string, command: PlanCommand, actor: Actor, apply: (current: Plan) => Plan): Promise<Plan> {
     const doc = await this.plans.findOne(id).exec();
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'plan' satisfies NotFoundWhat, id });
     this.guardHqPlan(doc.toJSON() as Plan);
     // incrementalModify re-applies the change on the newest state if another write came first.
     const updated = await doc.incrementalModify((data) => {

@@ -1,4 +1,5 @@
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import type { Actor } from '../../core/rights/operation-record.ts';
 import { nextRightVersion, type RightInput, type RightVersion } from '../../core/rights/right.ts';
 import { nextPackageVersion, type PackageInput, type PackageVersion } from '../../core/rights/rights-package.ts';
@@ -49,7 +50,7 @@ export class RightsCatalog {
   async getRight(id: string, version?: number): Promise<RightVersion> {
     const docs = await this.rights.find({ selector: version === undefined ? { id } : { id, version }, sort: [{ id: 'desc' }, { version: 'desc' }], limit: 1 });
     const doc = docs[0];
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'right', id: version === undefined ? id : versionId(id, version) });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'right' satisfies NotFoundWhat, id: version === undefined ? id : versionId(id, version) });
     return fromRightDoc(plain(doc));
   }
 
@@ -60,7 +61,7 @@ export class RightsCatalog {
     for (const ref of refs) {
       const vid = versionId(ref.id, ref.version);
       const doc = found.get(vid);
-      if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'right', id: vid });
+      if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'right' satisfies NotFoundWhat, id: vid });
       out.set(vid, fromRightDoc(plain(doc)));
     }
     return out;
@@ -69,7 +70,7 @@ export class RightsCatalog {
   /** Every version of a right, newest first. */
   async rightHistory(id: string): Promise<RightVersion[]> {
     const docs = await this.rights.find({ selector: { id }, sort: [{ id: 'asc' }, { version: 'desc' }] });
-    if (docs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'right', id });
+    if (docs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'right' satisfies NotFoundWhat, id });
     return docs.map((d) => fromRightDoc(plain(d)));
   }
 
@@ -100,13 +101,13 @@ export class RightsCatalog {
   async getPackage(id: string, version?: number): Promise<PackageVersion> {
     const docs = await this.packages.find({ selector: version === undefined ? { id } : { id, version }, sort: [{ id: 'desc' }, { version: 'desc' }], limit: 1 });
     const doc = docs[0];
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'package', id: version === undefined ? id : versionId(id, version) });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'package' satisfies NotFoundWhat, id: version === undefined ? id : versionId(id, version) });
     return fromPackageDoc(plain(doc));
   }
 
   async packageHistory(id: string): Promise<PackageVersion[]> {
     const docs = await this.packages.find({ selector: { id }, sort: [{ id: 'asc' }, { version: 'desc' }] });
-    if (docs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'package', id });
+    if (docs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'package' satisfies NotFoundWhat, id });
     return docs.map((d) => fromPackageDoc(plain(d)));
   }
 

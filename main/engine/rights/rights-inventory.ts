@@ -1,4 +1,5 @@
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import { remaining, setStockTotal, stockDrift } from '../../core/rights/inventory.ts';
 import { STOCK_GRANTED_STATES } from '../../core/rights/grant-state.ts';
 import type { StockDoc } from '../../db/schemas/allotments.ts';
@@ -86,7 +87,7 @@ export class RightsInventory {
   returnAllotment(id: string): Promise<StockDoc> {
     return this.queue.run(() =>
       this.save(id, (prev) => {
-        if (!prev || prev.source.type !== 'allotment') throw new CampaignError('SYS_NOT_FOUND', { what: 'allotment', id });
+        if (!prev || prev.source.type !== 'allotment') throw new CampaignError('SYS_NOT_FOUND', { what: 'allotment' satisfies NotFoundWhat, id });
         return { ...prev, total: prev.reserved + prev.granted, state: prev.reserved > 0 ? 'returning' : 'returned', updatedAt: this.now() };
       }),
     );

@@ -1,6 +1,7 @@
 import type { RxDocumentData } from 'rxdb';
 import type { Clock } from '../../core/clock.ts';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import { formatCode, generateCode, normalizeCode, randomPrefix, type RandomBytes } from '../../core/rights/coupon-code.ts';
 import { assertWithinCap, type CustomerCap, type PriorBundle } from '../../core/rights/customer-cap.ts';
 import { applyGrantEvent, grantAtOnce, grantKeyString, isDue, newGrant, type Grant, type GrantEvent, type GrantKey } from '../../core/rights/grant.ts';
@@ -175,7 +176,7 @@ export class RightsLedger {
   recover(grantId: string, reason: string, actor: Actor): Promise<Grant> {
     return this.options.queue.run(async () => {
       const doc = (await this.grants.byIds([grantId])).get(grantId);
-      if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant', id: grantId });
+      if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant' satisfies NotFoundWhat, id: grantId });
       const grant = fromGrantDoc(plain(doc));
       if (grant.kind === 'points' || grant.kind === 'growth-value') await this.assertDebitable(grant);
       return this.transitionOne(doc, { type: 'recover' }, actor, reason);
@@ -216,7 +217,7 @@ export class RightsLedger {
 
   async getGrant(id: string): Promise<Grant> {
     const doc = (await this.grants.byIds([id])).get(id);
-    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant', id });
+    if (!doc) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant' satisfies NotFoundWhat, id });
     return fromGrantDoc(plain(doc));
   }
 
@@ -341,7 +342,7 @@ export class RightsLedger {
       const sub = resolved.get(subjectKey(request.subject));
       const found = live.get(i);
       try {
-        if (!sub || sub instanceof CampaignError) throw sub ?? new CampaignError('SYS_NOT_FOUND', { what: request.subject.type, id: request.subject.id });
+        if (!sub || sub instanceof CampaignError) throw sub ?? new CampaignError('SYS_NOT_FOUND', { what: request.subject.type satisfies NotFoundWhat, id: request.subject.id });
         if (found && found.grants.length > 0) {
           const first = found.grants[0]!;
           const same = sub.pkg ? first.packageId === sub.pkg.id : first.packageId === null && first.rightId === sub.units[0]?.right.id;
@@ -421,7 +422,7 @@ export class RightsLedger {
     for (const bundleId of bundleIds) {
       const bundleDocs = byBundle.get(bundleId) ?? [];
       try {
-        if (bundleDocs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant bundle', id: bundleId });
+        if (bundleDocs.length === 0) throw new CampaignError('SYS_NOT_FOUND', { what: 'grant-bundle' satisfies NotFoundWhat, id: bundleId });
         const before = bundleDocs.map((d) => fromGrantDoc(plain(d)));
         // Settling twice is a no-op: a retried commit finds its bundle already granted.
         if (!before.some((g) => g.state === 'reserved')) {

@@ -1,5 +1,6 @@
 import type { RxDocumentData } from 'rxdb';
 import { CampaignError } from '../../core/errors/campaign-error.ts';
+import type { NotFoundWhat } from '../../core/i18n/locales/errors.ts';
 import { commitStock, releaseStock, remaining, reserveStock } from '../../core/rights/inventory.ts';
 import type { StockDoc } from '../../db/schemas/allotments.ts';
 import type { DocStore } from './doc-store.ts';
@@ -107,7 +108,7 @@ export class StockPlan {
   private get(id: string): StockDoc {
     const stock = this.current.get(id);
     // A grant names a stock that no longer exists: it was removed by hand; nothing to count.
-    if (!stock) throw new CampaignError('SYS_NOT_FOUND', { what: 'stock', id });
+    if (!stock) throw new CampaignError('SYS_NOT_FOUND', { what: 'stock' satisfies NotFoundWhat, id });
     return stock;
   }
 

@@ -3,6 +3,9 @@ import { defineMessages } from '../define-messages.ts';
 /**
  * Messages of the EN error codes (plans, scheduler, executor) and the labels of plan
  * statuses, run states, item outcomes and scheduler decisions, shared by the UI and the CLI.
+ * `errorParams` holds the words of params that are keys (EN_PLAN_STATE's `status` and `action`,
+ * EN_RUN_STATE's `state` and `action`): throwers pass the key, `formatError` and the renderer
+ * show the locale's phrase.
  */
 export const engineMessages = defineMessages({
   en: {
@@ -18,6 +21,29 @@ export const engineMessages = defineMessages({
       EN_CHANNEL_UNKNOWN: 'No delivery channel "{via}" is configured (action {actionId}). Add it in Settings > Channels or pick another.',
       EN_NO_ADDRESS: 'Customer {customerId} has no {channel} address.',
       EN_ITEM_FAILED: 'Item {customerId} of run {runId} failed: {reason}',
+    },
+    errorParams: {
+      EN_PLAN_STATE: {
+        status: { draft: 'a draft', 'pending-approval': 'pending approval', scheduled: 'scheduled', active: 'active', paused: 'paused', completed: 'completed', cancelled: 'cancelled', _other: '{value}' },
+        action: {
+          activate: 'be activated',
+          pause: 'be paused',
+          resume: 'be resumed',
+          cancel: 'be cancelled',
+          edit: 'be edited',
+          fired: 'fire',
+          exhausted: 'be completed',
+          'request-approval': 'be submitted for approval',
+          approve: 'be approved',
+          reject: 'be rejected',
+          'run-now': 'be run',
+          _other: 'do this ({value})',
+        },
+      },
+      EN_RUN_STATE: {
+        state: { pending: 'pending', splitting: 'splitting', running: 'running', waiting: 'waiting', paused: 'paused', done: 'done', failed: 'failed', cancelled: 'cancelled', stopping: 'stopping', _other: '{value}' },
+        action: { pause: 'be paused', resume: 'be resumed', cancel: 'be cancelled', retry: 'retry its failed items', continue: 'continue', _other: 'do this ({value})' },
+      },
     },
     engine: {
       planStatus: { draft: 'Draft', 'pending-approval': 'Pending approval', scheduled: 'Scheduled', active: 'Active', paused: 'Paused', completed: 'Completed', cancelled: 'Cancelled' },
@@ -53,16 +79,39 @@ export const engineMessages = defineMessages({
   'zh-CN': {
     errors: {
       EN_PLAN_INVALID: '计划在“{path}”处无效：{reason}',
-      EN_PLAN_STATE: '计划 {id} 当前为 {status}，现在不能执行 {action}。',
+      EN_PLAN_STATE: '计划 {id} 当前为{status}，现在不能{action}。',
       EN_HQ_PLAN_READ_ONLY: '计划 {id} 属于总部：只有总部可以修改。本店只能设置自己的 {fields}（计划 › 本店设置）。',
       EN_NOT_RUN_HERE: '计划 {id} 不在这里执行：总部计划在其发布到的门店执行，门店只执行本店计划和总部计划。',
       EN_OVERRIDE_NOT_ALLOWED: '计划 {id}：本店不能设置 {field}（只有总部计划中总部允许的字段才能按门店设置；请联系总部开放）。',
       EN_PLAN_CONFLICT: '计划 {id} 已被他人修改（你编辑的是版本 {expected}，现在是版本 {actual}）。请重新加载后再修改。',
-      EN_RUN_STATE: '执行 {id} 当前为 {state}，现在不能执行 {action}。',
+      EN_RUN_STATE: '执行 {id} 当前为{state}，现在不能{action}。',
       EN_AUDIENCE_UNAVAILABLE: '计划 {planId} 的人群 {id} 无法使用：{reason}',
       EN_CHANNEL_UNKNOWN: '未配置发送通道“{via}”（动作 {actionId}）。请在 设置 > 通道 中添加，或选择其他通道。',
       EN_NO_ADDRESS: '客户 {customerId} 没有 {channel} 地址。',
       EN_ITEM_FAILED: '执行 {runId} 中客户 {customerId} 的任务失败：{reason}',
+    },
+    errorParams: {
+      EN_PLAN_STATE: {
+        status: { draft: '草稿', 'pending-approval': '待审批', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消', _other: '{value}' },
+        action: {
+          activate: '启用',
+          pause: '暂停',
+          resume: '恢复',
+          cancel: '取消',
+          edit: '编辑',
+          fired: '触发',
+          exhausted: '结束',
+          'request-approval': '提交审批',
+          approve: '通过审批',
+          reject: '驳回',
+          'run-now': '立即执行',
+          _other: '执行此操作（{value}）',
+        },
+      },
+      EN_RUN_STATE: {
+        state: { pending: '等待中', splitting: '拆分中', running: '执行中', waiting: '等待时间窗', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消', stopping: '正在停止', _other: '{value}' },
+        action: { pause: '暂停', resume: '恢复', cancel: '取消', retry: '重试失败项', continue: '继续执行', _other: '执行此操作（{value}）' },
+      },
     },
     engine: {
       planStatus: { draft: '草稿', 'pending-approval': '待审批', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' },
@@ -96,3 +145,13 @@ export const engineMessages = defineMessages({
     },
   },
 });
+
+type EngineWords = typeof engineMessages.en.errorParams;
+/** The `status` keys of EN_PLAN_STATE that have words in every locale. */
+export type PlanStateStatus = Exclude<keyof EngineWords['EN_PLAN_STATE']['status'], '_other'>;
+/** The `action` keys of EN_PLAN_STATE that have words in every locale. */
+export type PlanStateAction = Exclude<keyof EngineWords['EN_PLAN_STATE']['action'], '_other'>;
+/** The `state` keys of EN_RUN_STATE that have words in every locale. */
+export type RunStateWord = Exclude<keyof EngineWords['EN_RUN_STATE']['state'], '_other'>;
+/** The `action` keys of EN_RUN_STATE that have words in every locale. */
+export type RunStateAction = Exclude<keyof EngineWords['EN_RUN_STATE']['action'], '_other'>;

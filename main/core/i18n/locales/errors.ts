@@ -1,6 +1,10 @@
 import { defineMessages } from '../define-messages.ts';
 
-/** Messages of the SYS, API and CLI error codes; other areas keep theirs beside their code. */
+/**
+ * Messages of the SYS, API and CLI error codes; other areas keep theirs beside their code.
+ * `errorParams` holds the words of params that are keys (SYS_NOT_FOUND's `what`): throwers pass
+ * the key, `formatError` and the renderer show the locale's phrase.
+ */
 export const errorMessages = defineMessages({
   en: {
     errors: {
@@ -15,6 +19,27 @@ export const errorMessages = defineMessages({
       API_FORBIDDEN_ORIGIN: 'Requests from {origin} are not allowed.',
       API_TRANSPORT: 'Cannot reach the Campaign Desk service: {reason}',
       CLI_USAGE: '{reason}',
+    },
+    errorParams: {
+      SYS_NOT_FOUND: {
+        what: {
+          customer: 'Customer',
+          plan: 'Plan',
+          run: 'Run',
+          audience: 'Audience',
+          right: 'Right',
+          'right-version': 'Right version',
+          package: 'Package',
+          grant: 'Grant',
+          'grant-bundle': 'Grant bundle',
+          stock: 'Stock',
+          allotment: 'Allotment',
+          upload: 'Upload',
+          import: 'Import',
+          'error-file': 'Error file',
+          _other: '{value}',
+        },
+      },
     },
   },
   'zh-CN': {
@@ -31,5 +56,29 @@ export const errorMessages = defineMessages({
       API_TRANSPORT: '无法连接 Campaign Desk 服务：{reason}',
       CLI_USAGE: '{reason}',
     },
+    errorParams: {
+      SYS_NOT_FOUND: {
+        what: {
+          customer: '客户',
+          plan: '计划',
+          run: '执行',
+          audience: '人群',
+          right: '权益',
+          'right-version': '权益版本',
+          package: '权益包',
+          grant: '发放记录',
+          'grant-bundle': '发放批次',
+          stock: '库存',
+          allotment: '配额',
+          upload: '上传的文件',
+          import: '导入任务',
+          'error-file': '错误明细文件',
+          _other: '{value}',
+        },
+      },
+    },
   },
 });
+
+/** The `what` keys of SYS_NOT_FOUND that have words in every locale. */
+export type NotFoundWhat = Exclude<keyof typeof errorMessages.en.errorParams.SYS_NOT_FOUND.what, '_other'>;
