@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { apiVersion, type FormSchema, type Json, type Localized, type PluginManifest } from '../../plugins/sdk/campaign-desk-plugin.ts';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError } from '../core/errors/campaign-error.ts';
+import type { BuiltinAction } from '../core/i18n/locales/plugins.ts';
 import type { Failure } from '../core/errors/failure.ts';
 import type { Actor } from '../core/rights/operation-record.ts';
 import type { AppDatabase } from '../db/open-database.ts';
@@ -416,7 +417,7 @@ export class PluginManager {
     try {
       checkApiRange(manifest, apiVersion);
       const existing = await this.options.database.plugins.get(id);
-      if (existing?.builtIn) throw new CampaignError('PL_BUILTIN', { id, action: 'replaced' });
+      if (existing?.builtIn) throw new CampaignError('PL_BUILTIN', { id, action: 'replaced' satisfies BuiltinAction });
       if (existing && !options.update) throw new CampaignError('PL_ALREADY_INSTALLED', { id, version: existing.version });
       if (!existing && options.update) throw new CampaignError('PL_NOT_FOUND', { id });
       const verdict = verifyPackage(pkg, await this.trustedKeys.list());
@@ -494,7 +495,7 @@ export class PluginManager {
   /** Refused for built-in plugins and while a scheduled, active or paused plan uses it. */
   async uninstall(id: string, actor: Actor): Promise<void> {
     const entry = await this.entry(id);
-    if (entry.builtIn) throw new CampaignError('PL_BUILTIN', { id, action: 'uninstalled' });
+    if (entry.builtIn) throw new CampaignError('PL_BUILTIN', { id, action: 'uninstalled' satisfies BuiltinAction });
     const using = (await this.plansByPlugin()).get(id) ?? [];
     if (using.length > 0) throw new CampaignError('PL_IN_USE', { id, plans: using.map((p) => p.name).join(', ') });
     await this.stop(id);

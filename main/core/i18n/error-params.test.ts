@@ -73,3 +73,15 @@ describe('formatError of SYS_NOT_FOUND', () => {
     expect(formatError('zh-CN', 'SYS_NOT_FOUND', { what: 'right-version', id: 'R1@2' })).toBe('未找到权益版本“R1@2”。');
   });
 });
+
+describe('formatError of RT_CUSTOMER_CAP and PL_BUILTIN', () => {
+  it('words the cap period and the refused plugin action in both locales', () => {
+    const cap = { customer: 'c1', subject: 'coupon', limit: 1 };
+    expect(formatError('en', 'RT_CUSTOMER_CAP', { ...cap, per: 'month' })).toBe('Customer c1 already received coupon the allowed 1 times (per month).');
+    expect(formatError('en', 'RT_CUSTOMER_CAP', { ...cap, per: 'ever' })).toBe('Customer c1 already received coupon the allowed 1 times (in all).');
+    expect(formatError('zh-CN', 'RT_CUSTOMER_CAP', { ...cap, per: 'ever' })).toBe('客户 c1 已领取 coupon 达到上限 1 次（累计）。');
+    expect(formatError('zh-CN', 'RT_CUSTOMER_CAP', { ...cap, per: 'plan' })).toBe('客户 c1 已领取 coupon 达到上限 1 次（每个计划）。');
+    expect(formatError('en', 'PL_BUILTIN', { id: 'com.x', action: 'uninstalled' })).toBe('Plugin com.x is built into the app and cannot be uninstalled.');
+    expect(formatError('zh-CN', 'PL_BUILTIN', { id: 'com.x', action: 'uninstalled' })).toBe('插件 com.x 是应用内置插件，不能卸载。');
+  });
+});

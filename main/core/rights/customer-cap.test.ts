@@ -1,3 +1,4 @@
+import { CampaignError } from '../errors/campaign-error.ts';
 import { assertWithinCap, capRemaining } from './customer-cap.ts';
 import { DAY, NOW, ZONE } from './test-fixtures.ts';
 
@@ -30,5 +31,18 @@ describe('per-customer caps', () => {
     expect(() => assertWithinCap({ limit: 1, per: 'month' }, prior, { ...ctx, customerId: 'c1', subject: 'coupon' })).toThrowError(
       expect.objectContaining({ code: 'RT_CUSTOMER_CAP', params: { customer: 'c1', subject: 'coupon', limit: 1, per: 'month' } }),
     );
+  });
+
+  it('words the cap period in both locales', () => {
+    const prior = [{ planId: 'p1', at: Date.UTC(2026, 2, 9), counts: true }];
+    let error: unknown;
+    try {
+      assertWithinCap({ limit: 1, per: 'week' }, prior, { ...ctx, customerId: 'c1', subject: 'coupon' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CampaignError);
+    expect((error as CampaignError).message).toBe('Customer c1 already received coupon the allowed 1 times (per week).');
+    expect((error as CampaignError).localized('zh-CN')).toBe('客户 c1 已领取 coupon 达到上限 1 次（每周）。');
   });
 });

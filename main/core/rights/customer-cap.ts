@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CampaignError } from '../errors/campaign-error.ts';
+import type { CapPeriodWord } from '../i18n/locales/rights.ts';
 import { periodWindow } from './period-key.ts';
 
 /**
@@ -48,5 +49,5 @@ export function assertWithinCap(
   ctx: CapContext & { customerId: string; subject: string },
 ): void {
   if (capRemaining(cap, prior, ctx) > 0) return;
-  throw new CampaignError('RT_CUSTOMER_CAP', { customer: ctx.customerId, subject: ctx.subject, limit: cap?.limit ?? 0, per: cap?.per ?? 'ever' });
+  throw new CampaignError('RT_CUSTOMER_CAP', { customer: ctx.customerId, subject: ctx.subject, limit: cap?.limit ?? 0, per: (cap?.per ?? 'ever') satisfies CapPeriodWord });
 }

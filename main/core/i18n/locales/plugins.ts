@@ -33,6 +33,9 @@ export const pluginMessages = defineMessages({
       PL_NETWORK_DENIED: 'Plugin {id} may not call {host}: add it to permissions.network in plugin.json.',
       PL_CANCELLED: 'The call {call} of plugin {id} was cancelled.',
     },
+    errorParams: {
+      PL_BUILTIN: { action: { replaced: 'replaced', uninstalled: 'uninstalled', _other: 'changed ({value})' } },
+    },
     plugins: {
       state: { enabled: 'Enabled', disabled: 'Disabled', failed: 'Failed', starting: 'Starting' },
       trust: { builtin: 'Built in', trusted: 'Signed by a trusted publisher', unsigned: 'Unsigned (installed anyway)', untrusted: 'Signed by an untrusted key (installed anyway)' },
@@ -70,6 +73,9 @@ export const pluginMessages = defineMessages({
       PL_NETWORK_DENIED: '插件 {id} 无权访问 {host}：请在 plugin.json 的 permissions.network 中声明。',
       PL_CANCELLED: '插件 {id} 的调用 {call} 已取消。',
     },
+    errorParams: {
+      PL_BUILTIN: { action: { replaced: '替换', uninstalled: '卸载', _other: '更改（{value}）' } },
+    },
     plugins: {
       state: { enabled: '已启用', disabled: '已停用', failed: '已失败', starting: '启动中' },
       trust: { builtin: '内置', trusted: '受信任发布者签名', unsigned: '未签名（仍然安装）', untrusted: '未受信任的密钥签名（仍然安装）' },
@@ -77,3 +83,6 @@ export const pluginMessages = defineMessages({
     },
   },
 });
+
+/** The `action` keys of PL_BUILTIN that have words in every locale. */
+export type BuiltinAction = Exclude<keyof typeof pluginMessages.en.errorParams.PL_BUILTIN.action, '_other'>;

@@ -20,7 +20,7 @@ export const rightsMessages = defineMessages({
       RT_STOCK_MISMATCH: 'Cannot {op} {requested} units of {stock}: only {reserved} are reserved.',
       RT_STOCK_TOTAL_TOO_LOW: 'The total of {stock} cannot be {total}: {inUse} units are already reserved or granted.',
       RT_STOCK_BROKEN: 'The stock {stock} is inconsistent (total {total}, reserved {reserved}, granted {granted}). Run the stock reconciliation.',
-      RT_CUSTOMER_CAP: 'Customer {customer} already received {subject} the allowed {limit} times (per {per}).',
+      RT_CUSTOMER_CAP: 'Customer {customer} already received {subject} the allowed {limit} times ({per}).',
       RT_KEY_REUSED: 'The grant request {key} was already used for other rights; use a new request id.',
       RT_CODE_MALFORMED: '"{code}" is not a valid code: codes have 16 letters and digits (XXXX-XXXX-XXXX-XXXX). Check for typos.',
       RT_CODE_UNKNOWN: 'No right has the code {code}.',
@@ -36,6 +36,11 @@ export const rightsMessages = defineMessages({
       RT_ILLEGAL_TRANSITION: 'The right {code} is {state}; "{event}" is not possible now.',
       RT_BALANCE_NEGATIVE: 'That would take the {balance} of customer {customer} below zero ({current} now, change {delta}).',
       RT_RECORD_IMMUTABLE: 'Operation record {id} cannot be changed or deleted. Add a correcting record instead.',
+    },
+    errorParams: {
+      RT_CUSTOMER_CAP: {
+        per: { ever: 'in all', plan: 'per plan', day: 'per day', week: 'per week', month: 'per month', _other: 'per {value}' },
+      },
     },
     rights: {
       kinds: {
@@ -136,7 +141,7 @@ export const rightsMessages = defineMessages({
       RT_STOCK_MISMATCH: '无法对 {stock} 执行 {op} {requested} 份：只预占了 {reserved} 份。',
       RT_STOCK_TOTAL_TOO_LOW: '{stock} 的总量不能设为 {total}：已有 {inUse} 份被预占或发放。',
       RT_STOCK_BROKEN: '库存 {stock} 数据不一致（总量 {total}，预占 {reserved}，已发放 {granted}）。请执行库存对账。',
-      RT_CUSTOMER_CAP: '客户 {customer} 已领取 {subject} 达到上限 {limit} 次（每{per}）。',
+      RT_CUSTOMER_CAP: '客户 {customer} 已领取 {subject} 达到上限 {limit} 次（{per}）。',
       RT_KEY_REUSED: '发放请求 {key} 已用于其他权益，请使用新的请求编号。',
       RT_CODE_MALFORMED: '“{code}”不是有效的券码：券码由 16 位字母和数字组成（XXXX-XXXX-XXXX-XXXX），请检查是否输错。',
       RT_CODE_UNKNOWN: '没有券码为 {code} 的权益。',
@@ -152,6 +157,11 @@ export const rightsMessages = defineMessages({
       RT_ILLEGAL_TRANSITION: '权益 {code} 当前为 {state}，现在不能执行“{event}”。',
       RT_BALANCE_NEGATIVE: '该操作会使客户 {customer} 的 {balance} 小于零（当前 {current}，变动 {delta}）。',
       RT_RECORD_IMMUTABLE: '运营记录 {id} 不能修改或删除，请新增一条更正记录。',
+    },
+    errorParams: {
+      RT_CUSTOMER_CAP: {
+        per: { ever: '累计', plan: '每个计划', day: '每天', week: '每周', month: '每月', _other: '每 {value}' },
+      },
     },
     rights: {
       kinds: {
@@ -238,3 +248,6 @@ export const rightsMessages = defineMessages({
     },
   },
 });
+
+/** The `per` keys of RT_CUSTOMER_CAP that have words in every locale. */
+export type CapPeriodWord = Exclude<keyof typeof rightsMessages.en.errorParams.RT_CUSTOMER_CAP.per, '_other'>;
