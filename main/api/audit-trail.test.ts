@@ -69,8 +69,16 @@ describe('audit trail of the service API', () => {
     const all = await t.client.query('audit/list-entries', {});
     expect(all.total).toBe(6);
     expect(all.entries.map((e) => e.seq)).toEqual([6, 5, 4, 3, 2, 1]);
-    const page = await t.client.query('audit/list-entries', { method: 'audiences', offset: 1, limit: 2 });
-    expect(page).toMatchObject({ total: 5, entries: [{ seq: 4 }, { seq: 3 }] });
+    const first = await t.client.query('audit/list-entries', { method: 'audiences', limit: 1 });
+    expect(first).toMatchObject({ total: 5, entries: [{ seq: 5 }] });
+    const page = await t.client.query('audit/list-entries', { method: 'audiences', cursor: first.cursor, limit: 2 });
+    expect(page.entries.map((e) => e.seq)).toEqual([4, 3]);
+    expect(page.total).toBeUndefined();
+    const last = await t.client.query('audit/list-entries', { method: 'audiences', cursor: page.cursor, limit: 2 });
+    expect(last.entries.map((e) => e.seq)).toEqual([2, 1]);
+    expect(last.cursor).toBeUndefined();
+    const bad = (await t.client.query('audit/list-entries', { cursor: 'nonsense' }).catch((e: unknown) => e)) as ServiceError;
+    expect(bad.code).toBe('API_VALIDATION');
     expect((await t.client.query('audit/list-entries', { method: 'settings/update-settings' })).total).toBe(1);
     expect((await t.client.query('audit/list-entries', { actor: 'in-process', text: 'audience 2' })).entries.map((e) => e.seq)).toEqual([2]);
     expect((await t.client.query('audit/list-entries', { actor: 'user:' })).total).toBe(0);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { localDateOf } from '../core/rights/local-date.ts';
 import { auditEntriesToCsv } from '../engine/audit/audit-csv.ts';
-import { auditFilterSchema, searchAuditLog, type AuditPage } from '../engine/audit/audit-query.ts';
+import { auditFilterSchema, firstAuditEntries, searchAuditLog, type AuditPage } from '../engine/audit/audit-query.ts';
 import { verifyAuditLog, type AuditVerification } from '../engine/audit/verify-audit-log.ts';
 import { defineQuery } from './define.ts';
 
@@ -13,19 +13,22 @@ export type { AuditVerification, AuditBrokenLink, AuditProblem } from '../engine
 const EXPORT_LIMIT = 100_000;
 
 export const auditMethods = [
-  /** Entries matching the filter, newest first, one page (`offset`, `limit`) with the total. */
+  /**
+   * Entries matching the filter, newest first, one page of `limit`: the next page is asked for
+   * with the `cursor` this one returned (absent: no more). The first page has the `total`.
+   */
   defineQuery('audit/list-entries', auditFilterSchema.optional(), (input, ctx): Promise<AuditPage> => searchAuditLog(ctx.services.database.collections.auditLog, input ?? {})),
   /** Walks the hash chain from the first entry; reports the first broken link. */
   defineQuery('audit/verify-chain', z.object({}).strict().optional(), (_input, ctx): Promise<AuditVerification> => verifyAuditLog(ctx.services.database.collections.auditLog)),
   /** The matching entries as CSV text (up to 100,000, newest first). */
-  defineQuery('audit/export-entries', auditFilterSchema.omit({ offset: true, limit: true }).extend({ locale: z.enum(['zh-CN', 'en']).default('zh-CN') }), async ({ locale, ...filter }, ctx) => {
-    const page = await searchAuditLog(ctx.services.database.collections.auditLog, { ...filter, limit: EXPORT_LIMIT });
+  defineQuery('audit/export-entries', auditFilterSchema.omit({ cursor: true, limit: true }).extend({ locale: z.enum(['zh-CN', 'en']).default('zh-CN') }), async ({ locale, ...filter }, ctx) => {
+    const { entries, more } = await firstAuditEntries(ctx.services.database.collections.auditLog, filter, EXPORT_LIMIT);
     const zone = ctx.services.zone;
     return {
       fileName: `audit-log-${localDateOf(ctx.services.clock.now(), zone)}.csv`,
-      csv: auditEntriesToCsv(page.entries, locale, zone),
-      count: page.entries.length,
-      more: page.total > page.entries.length,
+      csv: auditEntriesToCsv(entries, locale, zone),
+      count: entries.length,
+      more,
     };
   }),
 ] as const;

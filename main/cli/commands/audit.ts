@@ -7,7 +7,7 @@ import { addDays, isLocalDate, startOfLocalDate } from '../../core/rights/local-
 import { formatInstant, parseInstant } from '../../core/time/instant.ts';
 import type { AuditLogDoc } from '../../db/schemas/audit-log.ts';
 import { auditEntriesToCsv } from '../../engine/audit/audit-csv.ts';
-import { searchAuditLog, type AuditFilter } from '../../engine/audit/audit-query.ts';
+import { firstAuditEntries, type AuditSearch } from '../../engine/audit/audit-query.ts';
 import { verifyAuditLog } from '../../engine/audit/verify-audit-log.ts';
 import { defineCommand } from '../command-module.ts';
 import { cliLocale } from '../locale.ts';
@@ -38,8 +38,8 @@ function instant(text: string, zone: string, end: boolean): number {
   return parseInstant(text, zone);
 }
 
-function filterOf(options: AuditCliOptions): AuditFilter {
-  const filter: AuditFilter = {};
+function filterOf(options: AuditCliOptions): AuditSearch {
+  const filter: AuditSearch = {};
   if (options.method) filter.method = options.method;
   if (options.actor) filter.actor = options.actor;
   if (options.text) filter.text = options.text;
@@ -108,7 +108,7 @@ export default defineCommand({
       .action(async (options: AuditCliOptions) => {
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new CampaignError('CLI_USAGE', { reason: '--limit must be a whole number from 1 to 100000' });
-        const page = await withDatabase(options.dataDir, (database) => searchAuditLog(database.collections.auditLog, { ...filterOf(options), limit }));
+        const page = await withDatabase(options.dataDir, (database) => firstAuditEntries(database.collections.auditLog, filterOf(options), limit));
         if (options.json) print(JSON.stringify(page.entries, null, 2));
         else for (const e of page.entries) printEntry(e, options.zone);
       });
@@ -116,7 +116,7 @@ export default defineCommand({
       .option('--lang <lang>', 'zh-CN or en (column names and labels)')
       .action(async (file: string, options: AuditCliOptions) => {
         const locale = cliLocale(options.lang);
-        const page = await withDatabase(options.dataDir, (database) => searchAuditLog(database.collections.auditLog, { ...filterOf(options), limit: 100_000 }));
+        const page = await withDatabase(options.dataDir, (database) => firstAuditEntries(database.collections.auditLog, filterOf(options), 100_000));
         const target = resolve(file);
         writeFileSync(target, auditEntriesToCsv(page.entries, locale, options.zone));
         print(formatMessage(locale, 'audit.exported', { count: page.entries.length, file: target }));

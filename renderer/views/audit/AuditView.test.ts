@@ -27,7 +27,7 @@ describe('Audit log screen', () => {
     const wrapper = mount(AuditView, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body });
     onTestFinished(() => wrapper.unmount());
     await flushPromises();
-    expect(calls[0]).toEqual({ name: 'audit/list-entries', input: { offset: 0, limit: 50 } });
+    expect(calls[0]).toEqual({ name: 'audit/list-entries', input: { limit: 50 } });
     const rows = wrapper.findAll('[data-testid="audit-table"] tbody tr');
     expect(rows).toHaveLength(2);
     expect(rows[0]!.text()).toContain('plans/update-plan');
@@ -37,11 +37,11 @@ describe('Audit log screen', () => {
     await wrapper.find('input[data-testid="audit-method"], [data-testid="audit-method"] input').setValue('plans');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
-    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', offset: 0, limit: 50 } });
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', limit: 50 } });
     await wrapper.find('input[data-testid="audit-store"], [data-testid="audit-store"] input').setValue('HQ');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
-    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', storeId: '', offset: 0, limit: 50 } });
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', storeId: '', limit: 50 } });
 
     await rows[0]!.trigger('click');
     await flushPromises();
@@ -63,5 +63,40 @@ describe('Audit log screen', () => {
     expect(result).toContain('Chains intact: 5 entries from 2 device(s).');
     expect(result).toContain('D-1 (S1): 2 entries, last entry 2');
     expect(result).toContain('D-9 (HQ): 3 entries, last entry 3');
+  });
+
+  it('pages on with the cursor of the page before, and back, keeping the filter', async () => {
+    const older: AuditEntry = { ...refused, id: 'A-0', seq: 0, summary: 'older' };
+    answers.set('audit/list-entries', (input) => {
+      const cursor = (input as { cursor?: string }).cursor;
+      if (cursor === undefined) return { entries: [edit], cursor: 'c1', total: 3 };
+      if (cursor === 'c1') return { entries: [refused], cursor: 'c2' };
+      return { entries: [older] };
+    });
+    const wrapper = mount(AuditView, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body });
+    onTestFinished(() => wrapper.unmount());
+    await flushPromises();
+    await wrapper.find('input[data-testid="audit-method"], [data-testid="audit-method"] input').setValue('plans');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('[data-testid="audit-page"]').text()).toBe('1 / 2');
+    const next = () => wrapper.find('[data-testid="audit-pager"] .btn-next');
+    const prev = () => wrapper.find('[data-testid="audit-pager"] .btn-prev');
+    await next().trigger('click');
+    await flushPromises();
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', cursor: 'c1', limit: 50 } });
+    expect(wrapper.find('[data-testid="audit-table"] tbody').text()).toContain('SYS_NOT_FOUND');
+    expect(wrapper.find('[data-testid="audit-total"]').text()).toContain('3');
+    await next().trigger('click');
+    await flushPromises();
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', cursor: 'c2', limit: 50 } });
+    expect(wrapper.find('[data-testid="audit-table"] tbody').text()).toContain('older');
+    expect(next().attributes('disabled')).toBeDefined();
+    await prev().trigger('click');
+    await flushPromises();
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', cursor: 'c1', limit: 50 } });
+    await prev().trigger('click');
+    await flushPromises();
+    expect(calls.at(-1)).toEqual({ name: 'audit/list-entries', input: { method: 'plans', limit: 50 } });
   });
 });

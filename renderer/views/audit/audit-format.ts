@@ -39,8 +39,8 @@ function startOfDay(date: string): number {
 }
 
 /** The API filter of the form: blanks left out, the date range from the first day's start to the last day's end. */
-export function filterOf(form: AuditSearchForm): Omit<AuditFilter, 'offset' | 'limit'> {
-  const filter: Omit<AuditFilter, 'offset' | 'limit'> = {};
+export function filterOf(form: AuditSearchForm): Omit<AuditFilter, 'cursor' | 'limit'> {
+  const filter: Omit<AuditFilter, 'cursor' | 'limit'> = {};
   if (form.method.trim()) filter.method = form.method.trim();
   if (form.actor.trim()) filter.actor = form.actor.trim();
   if (form.text.trim()) filter.text = form.text.trim();
