@@ -1,4 +1,14 @@
-import { getComposedPrimaryKeyOfDocumentData, prepareQuery, type FilledMangoQuery, type PreparedQuery, type RxCollection, type RxStorageDefaultCheckpoint } from 'rxdb';
+import {
+  getComposedPrimaryKeyOfDocumentData,
+  getRxReplicationMetaInstanceSchema,
+  hasEncryption,
+  overwritable,
+  prepareQuery,
+  type FilledMangoQuery,
+  type PreparedQuery,
+  type RxCollection,
+  type RxStorageDefaultCheckpoint,
+} from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 
 /**
@@ -27,9 +37,8 @@ export function changedSinceQueries(collection: RxCollection, checkpoint: RxStor
 }
 
 /** RxDB's id of a replication's push checkpoint in its meta instance (`up|1`). */
-function upCheckpointId(replication: RxReplicationState<unknown, unknown>): string {
-  const meta = replication.metaInstance!;
-  return getComposedPrimaryKeyOfDocumentData(meta.schema, { itemId: 'up', isCheckpoint: '1' });
+function upCheckpointId(metaSchema: object): string {
+  return getComposedPrimaryKeyOfDocumentData(metaSchema as Parameters<typeof getComposedPrimaryKeyOfDocumentData>[0], { itemId: 'up', isCheckpoint: '1' });
 }
 
 /**
@@ -42,7 +51,7 @@ export async function storedPushCheckpoint(replication: RxReplicationState<unkno
   const meta = replication.metaInstance;
   if (!state || !meta || replication.isStopped()) return null;
   await state.checkpointQueue;
-  const [doc] = await meta.findDocumentsById([upCheckpointId(replication)], false);
+  const [doc] = await meta.findDocumentsById([upCheckpointId(meta.schema)], false);
   return (doc?.checkpointData as RxStorageDefaultCheckpoint | undefined) ?? undefined;
 }
 
@@ -54,4 +63,30 @@ export async function pendingPushCount(collection: RxCollection, replication: Rx
   const checkpoint = await storedPushCheckpoint(replication);
   if (checkpoint === null) return null;
   return countChangedSince(collection, checkpoint);
+}
+
+/**
+ * The push checkpoint stored for a replication that is not running (sync paused), read from
+ * the meta instance RxDB keeps it in (named and shaped as RxDB's replication plugin does),
+ * opened for the read and closed again. `undefined`: nothing was pushed yet.
+ */
+export async function readStoredPushCheckpoint(collection: RxCollection, replicationIdentifier: string): Promise<RxStorageDefaultCheckpoint | undefined> {
+  const database = collection.database;
+  const schema = getRxReplicationMetaInstanceSchema(collection.schema.jsonSchema, hasEncryption(collection.schema.jsonSchema));
+  const meta = await database.storage.createStorageInstance({
+    databaseName: database.name,
+    collectionName: 'rx-replication-meta-' + (await database.hashFunction([collection.name, replicationIdentifier].join('-'))),
+    databaseInstanceToken: database.token,
+    multiInstance: database.multiInstance,
+    options: {},
+    schema,
+    password: database.password,
+    devMode: overwritable.isDevMode(),
+  });
+  try {
+    const [doc] = await meta.findDocumentsById([upCheckpointId(schema)], false);
+    return (doc?.checkpointData as RxStorageDefaultCheckpoint | undefined) ?? undefined;
+  } finally {
+    await meta.close();
+  }
 }

@@ -278,9 +278,19 @@ describe('changes to send, across a restart', () => {
     }, 10_000, 'three changes to send after the restart');
     expect((await status()).collections.filter((c) => c.collection !== 'plans').every((c) => c.pending === 0)).toBe(true);
 
+    // Paused, and restarted paused: what waits still counts, and so does a change made meanwhile.
+    expect(pendingIn(await site.call<SyncStatus>({ op: 'setEnabled', enabled: false }), 'plans')).toBe(3);
+    await site.close();
+    site = await startSyncSite(siteDir.path);
+    expect(await status()).toMatchObject({ connection: 'disabled' });
+    expect(pendingIn(await status(), 'plans')).toBe(3);
+    await site.call({ op: 'insert', collection: 'plans', doc: { ...plan('while-paused', '') } });
+    await waitFor(async () => pendingIn(await status(), 'plans') === 4, 5000, 'four changes to send while paused');
+
     const again = await createSyncServer({ database: `sqlite:${ownServerDir.path}/sync.sqlite`, rateLimit: false });
     await again.listen({ port });
     own = { ...own, server: again, close: () => again.close() };
+    await site.call({ op: 'setEnabled', enabled: true });
     const after = await site.call<SyncStatus>({ op: 'syncNow' });
     expect(after.collections.map((c) => [c.collection, c.pending])).toEqual(SYNC_COLLECTIONS.map((c) => [c, 0]));
     const atServer = await own.admin.pull<PlanDoc>('plans', undefined, 100);
@@ -288,6 +298,7 @@ describe('changes to send, across a restart', () => {
       ['offline-1', 'Plan offline-1'],
       ['offline-2', 'Plan offline-2'],
       ['sent-before', 'Renamed offline'],
+      ['while-paused', 'Plan while-paused'],
     ]);
 
     // Another store's document found here never goes up: kept local, not waiting.

@@ -1,4 +1,4 @@
-import type { RxCollection, WithDeleted } from 'rxdb';
+import type { RxCollection, RxStorageDefaultCheckpoint, WithDeleted } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
@@ -9,7 +9,7 @@ import { setAuditStore } from '../db/audit-device.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
 import { ChainShares, type NewChainStock, type SharesView, type ShareUseOf } from './chain-shares.ts';
-import { pendingPushCount } from './pending-changes.ts';
+import { countChangedSince, pendingPushCount, readStoredPushCheckpoint } from './pending-changes.ts';
 import { replicateCollection } from './replicate-collection.ts';
 import { SyncConfigFile, syncIdentitySchema, type SyncConfig, type SyncIdentity } from './sync-config.ts';
 import { SyncHttpClient, type PublishTargets, type PushRowOut, type SyncCheckpoint } from './sync-http-client.ts';
@@ -99,6 +99,9 @@ export class SyncService {
   private closed = false;
   /** The running count of changes to send (one at a time: a later one never loses to an older). */
   private pendingRefresh: Promise<void> = Promise.resolve();
+  /** While paused: each collection's stored push checkpoint (it cannot move) and what waits. */
+  private paused = new Map<SyncCollectionName, { checkpoint: RxStorageDefaultCheckpoint | undefined; pending: number }>();
+  private pausedSubscriptions: Subscription[] = [];
 
   constructor(private readonly options: SyncServiceOptions) {
     this.file = new SyncConfigFile(options.dataDir);
@@ -123,6 +126,7 @@ export class SyncService {
   /** Starts replicating when sync is set up and enabled. */
   async start(): Promise<void> {
     if (this.config?.enabled) await this.startReplications(this.config);
+    else if (this.config) await this.loadPaused(this.config);
   }
 
   status(): SyncStatus {
@@ -135,7 +139,8 @@ export class SyncService {
       shares: { ...this.sharesState },
       collections: SYNC_COLLECTIONS.map((c) => {
         const running = this.running.get(c);
-        return running ? { ...running.status } : emptyStatus(c);
+        if (running) return { ...running.status };
+        return { ...emptyStatus(c), pending: this.paused.get(c)?.pending ?? 0 };
       }),
       refusals: [...this.refusals],
     };
@@ -167,6 +172,7 @@ export class SyncService {
     else {
       await this.stopReplications();
       this.setConnection('disabled', null);
+      await this.loadPaused(next);
     }
     return this.status();
   }
@@ -174,6 +180,7 @@ export class SyncService {
   /** Stops syncing and forgets the server and credential. Local data stays. */
   async disconnect(): Promise<SyncStatus> {
     await this.stopReplications();
+    this.clearPaused();
     this.file.remove();
     this.config = null;
     this.configError = null;
@@ -272,6 +279,7 @@ export class SyncService {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.notifyTimer);
+    this.clearPaused();
     await this.stopReplications();
   }
 
@@ -316,6 +324,7 @@ export class SyncService {
 
   private async startReplications(config: SyncConfig): Promise<void> {
     await this.stopReplications();
+    this.clearPaused();
     // From now on this installation's audit entries say which store they come from.
     await setAuditStore(this.options.database.db, config.identity.kind === 'store' ? config.identity.storeId : '');
     this.client = this.clientFor(config);
@@ -344,10 +353,11 @@ export class SyncService {
     const primary = rx.schema.primaryPath as string;
     const status = emptyStatus(collection);
     const push = canPush(identity);
+    const current = (): boolean => this.running.get(collection)?.replication === replication;
     const replication = replicateCollection<Doc>(rx, {
       client,
       live: true,
-      replicationIdentifier: `campaign-desk-sync ${config.serverUrl} ${identityKey(identity)} ${collection}`,
+      replicationIdentifier: replicationIdentifierOf(config, collection),
       retryTime: this.options.retryTime,
       reconnectMs: this.options.reconnectMs,
       push: push && {
@@ -358,10 +368,11 @@ export class SyncService {
         },
         handler: (rows) => this.pushRows(client, collection, identity, primary, rows, status),
       },
-      onStreamError: (error) => this.recordError(status, error),
-      onHandlerError: (error) => this.recordError(status, asCampaignError(error, config.serverUrl)),
+      // A request answered after the replication was stopped (paused, disconnected) says nothing.
+      onStreamError: (error) => current() && this.recordError(status, error),
+      onHandlerError: (error) => current() && this.recordError(status, asCampaignError(error, config.serverUrl)),
       onHandlerSuccess: () => {
-        if (status.lastError === null && this.connection === 'online') return;
+        if (!current() || (status.lastError === null && this.connection === 'online')) return;
         status.lastError = null;
         this.setConnection('online', null);
       },
@@ -432,7 +443,8 @@ export class SyncService {
     status.pushed += rows.length;
     status.lastPushedAt = this.options.clock.now();
     status.lastError = null;
-    this.setConnection('online', null);
+    // The connection is online again: said by onHandlerSuccess, once this returns.
+    this.notify();
     return conflicts;
   }
 
@@ -467,6 +479,14 @@ export class SyncService {
    */
   private refreshPending(): Promise<void> {
     const refresh = async () => {
+      const paused = [...this.paused].map(async ([collection, waiting]) => {
+        try {
+          waiting.pending = await countChangedSince(this.options.database.collections[collection] as unknown as RxCollection, waiting.checkpoint);
+        } catch {
+          // The database is closing.
+        }
+      });
+      await Promise.all(paused);
       await Promise.all(
         [...this.running.values()].map(async (running) => {
           if (!running.push) return;
@@ -482,6 +502,40 @@ export class SyncService {
     };
     this.pendingRefresh = this.pendingRefresh.then(refresh, refresh);
     return this.pendingRefresh;
+  }
+
+  /**
+   * While paused no replication runs: the push checkpoints RxDB stored are read once (they do
+   * not move until sync is resumed), and the changes to send counted against them as usual.
+   */
+  private async loadPaused(config: SyncConfig): Promise<void> {
+    this.clearPaused();
+    if (!canPush(config.identity)) return;
+    const paused: typeof this.paused = new Map();
+    for (const collection of SYNC_COLLECTIONS) {
+      const rx = this.options.database.collections[collection] as unknown as RxCollection;
+      try {
+        paused.set(collection, { checkpoint: await readStoredPushCheckpoint(rx, replicationIdentifierOf(config, collection)), pending: 0 });
+      } catch (error) {
+        console.error(`Sync: the push checkpoint of ${collection} could not be read:`, error);
+      }
+    }
+    // Resumed, set up anew or forgotten meanwhile: nothing waits here.
+    if (this.config !== config || this.closed) return;
+    this.paused = paused;
+    // A change made while paused is one more to send.
+    for (const collection of paused.keys()) {
+      const rx = this.options.database.collections[collection] as unknown as RxCollection;
+      this.pausedSubscriptions.push(rx.eventBulks$.subscribe(() => this.notify()));
+    }
+    await this.refreshPending();
+    this.notify();
+  }
+
+  private clearPaused(): void {
+    for (const subscription of this.pausedSubscriptions) subscription.unsubscribe();
+    this.pausedSubscriptions = [];
+    this.paused.clear();
   }
 
   private notify(): void {
@@ -526,6 +580,11 @@ function isRefused(refusal: CampaignError, doc: Doc, primary: string): boolean {
   if (DOCUMENT_REFUSALS.has(refusal.code)) return doc[primary] === refusal.params['id'];
   if (refusal.code === 'SY_UNKNOWN_STORE') return doc['storeId'] === refusal.params['storeId'];
   return false;
+}
+
+/** Where RxDB keeps a collection's replication checkpoints: one per server, credential and collection. */
+function replicationIdentifierOf(config: SyncConfig, collection: SyncCollectionName): string {
+  return `campaign-desk-sync ${config.serverUrl} ${identityKey(config.identity)} ${collection}`;
 }
 
 function identityKey(identity: SyncIdentity): string {
