@@ -3,6 +3,7 @@ import type { RxReplicationState } from 'rxdb/plugins/replication';
 import type { Subscription } from 'rxjs';
 import type { Clock } from '../core/clock.ts';
 import { CampaignError, serializeError, type SerializedError } from '../core/errors/campaign-error.ts';
+import type { NotConfiguredReason } from '../core/i18n/locales/sync.ts';
 import type { ErrorCode } from '../core/errors/codes.ts';
 import type { SiteRole } from '../core/plans/plan-runner.ts';
 import { setAuditStore } from '../db/audit-device.ts';
@@ -193,7 +194,7 @@ export class SyncService {
   /** Pulls and pushes everything now and waits until in step (or throws the first failure). */
   async syncNow(timeoutMs = 30_000): Promise<SyncStatus> {
     const config = this.requireConfig();
-    if (!config.enabled) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'sync is paused' });
+    if (!config.enabled) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'paused' satisfies NotConfiguredReason });
     await this.awaitInSync([...this.running.keys()], timeoutMs);
     await this.settleShares();
     await this.refreshPending();
@@ -285,7 +286,7 @@ export class SyncService {
 
   private requireConfig(): SyncConfig {
     if (this.configError) throw this.configError;
-    if (!this.config) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'no server is set up' });
+    if (!this.config) throw new CampaignError('SY_NOT_CONFIGURED', { reason: 'no-server' satisfies NotConfiguredReason });
     return this.config;
   }
 

@@ -51,7 +51,7 @@ describe('plan status', () => {
     expect(nextPlanStatus('p', 'active', 'pause')).toBe('paused');
     expect(nextPlanStatus('p', 'paused', 'resume')).toBe('scheduled');
     expect(nextPlanStatus('p', 'active', 'exhausted')).toBe('completed');
-    expect(() => nextPlanStatus('p', 'completed', 'edit')).toThrow(/completed: it cannot edit/);
+    expect(() => nextPlanStatus('p', 'completed', 'edit')).toThrow(/completed: it cannot be edited now/);
     expect(canApply('cancelled', 'activate')).toBe(false);
   });
 });
