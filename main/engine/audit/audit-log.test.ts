@@ -76,6 +76,21 @@ describe('audit log', () => {
     expect(await verifyAuditLog(database.collections.auditLog)).toMatchObject({ ok: true, count: 50 });
   });
 
+  it('goes on from an entry of this device it did not write itself (checked, not assumed), so the chain never forks', async () => {
+    const database = await open(dataDir());
+    const log = AuditLog.of(database.collections.auditLog);
+    const [, b] = await log.appendAll([entry(1), entry(2)]);
+    // Written behind the writer's back (as a restored or synced-in copy of this device's entry would be).
+    const doc: Omit<AuditLogDoc, 'hash'> = { ...entry(3), id: 'A-elsewhere', seq: 3, device: b!.device, prevHash: b!.hash };
+    const foreign: AuditLogDoc = { ...doc, hash: entryHash(doc) };
+    await database.collections.auditLog.insert(foreign);
+    const d = await log.append(entry(4));
+    expect(d).toMatchObject({ seq: 4, prevHash: foreign.hash });
+    const e = await log.append(entry(5));
+    expect(e).toMatchObject({ seq: 5, prevHash: d.hash });
+    expect(await verifyAuditLog(database.collections.auditLog)).toMatchObject({ ok: true, count: 5 });
+  });
+
   it('keeps the device id across restarts, and the chain goes on', async () => {
     const dir = dataDir();
     const first = await openDatabase({ dataDir: dir });
