@@ -8,13 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { startBrowserMode } from '../main/app/start-browser-mode.ts';
 import type { PlanInput } from '../main/core/plans/plan.ts';
+import type { RightVersion } from '../main/core/rights/right.ts';
 import { openDatabase } from '../main/db/open-database.ts';
 import { toCustomerDoc } from '../main/db/schemas/customers.ts';
 import type { MessageDoc } from '../main/db/schemas/messages.ts';
 import { customers, openEngineTest, staff, ZONE, coupon, T0 } from '../main/engine/executor/test-engine.ts';
 import { ManualClock } from '../main/core/clock.ts';
 import { generateCode, randomPrefix } from '../main/core/rights/coupon-code.ts';
-import { grantAtOnce, newGrant } from '../main/core/rights/grant.ts';
+import { grantAtOnce, newGrant, type Grant } from '../main/core/rights/grant.ts';
 import { grantedAtOnceRecord } from '../main/core/rights/operation-record.ts';
 import { toGrantDoc } from '../main/db/schemas/grants.ts';
 import { toRecordDoc } from '../main/db/schemas/operation-records.ts';
@@ -54,34 +55,57 @@ function rawMessage(i: number, id = `M${String(i).padStart(10, '0')}`): MessageD
   };
 }
 
-/**
- * Raw: grant documents as the ledger writes them (granted in one step; the codes of a batch
- * share a random prefix, as the ledger's do) bulk-inserted in batches of 500: the baseline, as
- * in the rights bench.
- */
-async function rawGrantRate(n: number): Promise<number> {
-  const dir = makeTempDir('campaign-desk-bench-raw-grant-');
+/** A fresh database with the bench's coupon right, for a raw target. */
+async function openRawTarget(prefix: string) {
+  const dir = makeTempDir(prefix);
   const database = await openDatabase({ dataDir: dir.path });
-  const clock = new ManualClock(T0);
-  const { service } = await RightsService.open({ collections: database.collections, clock, zone: () => ZONE });
+  const { service } = await RightsService.open({ collections: database.collections, clock: new ManualClock(T0), zone: () => ZONE });
   const right = await service.catalog.createRight(coupon, staff);
+  return {
+    database,
+    right,
+    async close() {
+      await service.close();
+      await database.close();
+      dir.remove();
+    },
+  };
+}
+
+/**
+ * Grants of `right` as the ledger makes them in one step, with the executor's ids, one per
+ * customer number: the codes of each 500 share a random prefix, as the ledger's batches do (one
+ * index range per batch).
+ */
+function ledgerGrants(right: RightVersion): (customer: number) => Grant {
+  let made = 0;
   let prefix = '';
-  const docs = Array.from({ length: n }, (_, i) => {
-    if (i % 500 === 0) prefix = randomPrefix(cryptoRandomBytes, 2);
-    const key = { planId: 'P1', occurrence: 'o', customerId: `c${String(i).padStart(6, '0')}`, actionId: 'coupon' };
+  return (customer) => {
+    if (made++ % 500 === 0) prefix = randomPrefix(cryptoRandomBytes, 2);
+    const key = { planId: 'P1', occurrence: 'o', customerId: `c${String(customer).padStart(6, '0')}`, actionId: 'coupon' };
     const bundleId = bundleIdFor(key, 1);
     const reserved = newGrant({
       id: grantIdFor(bundleId, 0), key, bundleId, index: 0, runId: 'R1', right, packageId: null, packageVersion: null, rightStockId: null, packageStockId: null,
       code: generateCode(cryptoRandomBytes, prefix), zone: ZONE, now: T0,
     });
-    return toGrantDoc(grantAtOnce(reserved, T0));
-  });
+    return grantAtOnce(reserved, T0);
+  };
+}
+
+/** Documents per second of `insert` over `docs` in batches of 500. */
+async function batchRate<T>(docs: readonly T[], insert: (batch: T[]) => Promise<unknown>): Promise<number> {
   const start = performance.now();
-  for (let i = 0; i < docs.length; i += 500) await database.collections.grants.bulkInsert(docs.slice(i, i + 500));
-  const rate = (n / (performance.now() - start)) * 1000;
-  await service.close();
-  await database.close();
-  dir.remove();
+  for (let i = 0; i < docs.length; i += 500) await insert(docs.slice(i, i + 500));
+  return (docs.length / (performance.now() - start)) * 1000;
+}
+
+/** Raw: grant documents as the ledger writes them, bulk-inserted in batches of 500: the baseline, as in the rights bench. */
+async function rawGrantRate(n: number): Promise<number> {
+  const target = await openRawTarget('campaign-desk-bench-raw-grant-');
+  const grant = ledgerGrants(target.right);
+  const docs = Array.from({ length: n }, (_, i) => toGrantDoc(grant(i)));
+  const rate = await batchRate(docs, (batch) => target.database.collections.grants.bulkInsert(batch));
+  await target.close();
   return rate;
 }
 
@@ -90,9 +114,7 @@ async function rawInsertRate(n: number): Promise<number> {
   const dir = makeTempDir('campaign-desk-bench-raw-');
   const database = await openDatabase({ dataDir: dir.path });
   const docs = Array.from({ length: n }, (_, i) => rawMessage(i));
-  const start = performance.now();
-  for (let i = 0; i < docs.length; i += 500) await database.collections.messages.bulkInsert(docs.slice(i, i + 500));
-  const rate = (n / (performance.now() - start)) * 1000;
+  const rate = await batchRate(docs, (batch) => database.collections.messages.bulkInsert(batch));
   await database.close();
   dir.remove();
   return rate;
@@ -105,39 +127,21 @@ async function rawInsertRate(n: number): Promise<number> {
  * reads, checks or sending at all.
  */
 async function rawItemDocsRate(n: number): Promise<number> {
-  const dir = makeTempDir('campaign-desk-bench-raw-item-');
-  const database = await openDatabase({ dataDir: dir.path });
-  const clock = new ManualClock(T0);
-  const { service } = await RightsService.open({ collections: database.collections, clock, zone: () => ZONE });
-  const right = await service.catalog.createRight(coupon, staff);
+  const target = await openRawTarget('campaign-desk-bench-raw-item-');
+  const grant = ledgerGrants(target.right);
   const actor = { type: 'plan', id: 'P1' } as const;
-  // Codes of a batch share a random prefix, as the ledger's do (one index range per batch).
-  let prefix = '';
-  const item = (i: number) => {
-    if (i % 500 === 1) prefix = randomPrefix(cryptoRandomBytes, 2);
-    const key = { planId: 'P1', occurrence: 'o', customerId: `c${String(i).padStart(6, '0')}`, actionId: 'coupon' };
-    const bundleId = bundleIdFor(key, 1);
-    const reserved = newGrant({
-      id: grantIdFor(bundleId, 0), key, bundleId, index: 0, runId: 'R1', right, packageId: null, packageVersion: null, rightStockId: null, packageStockId: null,
-      code: generateCode(cryptoRandomBytes, prefix), zone: ZONE, now: T0,
-    });
-    const granted = grantAtOnce(reserved, T0);
-    const message = rawMessage(i, messageIdFor('P1', 'o', key.customerId, 'sms'));
+  const items = Array.from({ length: n }, (_, i) => {
+    const granted = grant(i + 1);
+    const message = rawMessage(i + 1, messageIdFor('P1', 'o', granted.customerId, 'sms'));
     return { grant: toGrantDoc(granted), record: toRecordDoc(grantedAtOnceRecord(granted, actor)), message };
-  };
-  const items = Array.from({ length: n }, (_, i) => item(i + 1));
-  const { grants, operationRecords, messages } = database.collections;
-  const start = performance.now();
-  for (let i = 0; i < items.length; i += 500) {
-    const batch = items.slice(i, i + 500);
+  });
+  const { grants, operationRecords, messages } = target.database.collections;
+  const rate = await batchRate(items, async (batch) => {
     await grants.bulkInsert(batch.map((d) => d.grant));
     await operationRecords.bulkInsert(batch.map((d) => d.record));
     await messages.bulkInsert(batch.map((d) => d.message));
-  }
-  const rate = (n / (performance.now() - start)) * 1000;
-  await service.close();
-  await database.close();
-  dir.remove();
+  });
+  await target.close();
   return rate;
 }
 
