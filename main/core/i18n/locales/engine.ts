@@ -7,6 +7,10 @@ import { defineMessages } from '../define-messages.ts';
  * EN_RUN_STATE's `state` and `action`): throwers pass the key, `formatError` and the renderer
  * show the locale's phrase.
  */
+/** Plan statuses and run states in Chinese: the labels, and the same words inside EN_PLAN_STATE / EN_RUN_STATE. */
+const PLAN_STATUS_ZH = { draft: '草稿', 'pending-approval': '待审批', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' };
+const RUN_STATE_ZH = { pending: '等待中', splitting: '拆分中', running: '执行中', waiting: '等待时间窗', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消' };
+
 export const engineMessages = defineMessages({
   en: {
     errors: {
@@ -92,7 +96,7 @@ export const engineMessages = defineMessages({
     },
     errorParams: {
       EN_PLAN_STATE: {
-        status: { draft: '草稿', 'pending-approval': '待审批', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消', _other: '{value}' },
+        status: { ...PLAN_STATUS_ZH, _other: '{value}' },
         action: {
           activate: '启用',
           pause: '暂停',
@@ -109,13 +113,13 @@ export const engineMessages = defineMessages({
         },
       },
       EN_RUN_STATE: {
-        state: { pending: '等待中', splitting: '拆分中', running: '执行中', waiting: '等待时间窗', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消', stopping: '正在停止', _other: '{value}' },
+        state: { ...RUN_STATE_ZH, stopping: '正在停止', _other: '{value}' },
         action: { pause: '暂停', resume: '恢复', cancel: '取消', retry: '重试失败项', continue: '继续执行', _other: '执行此操作（{value}）' },
       },
     },
     engine: {
-      planStatus: { draft: '草稿', 'pending-approval': '待审批', scheduled: '已排期', active: '进行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' },
-      runState: { pending: '等待中', splitting: '拆分中', running: '执行中', waiting: '等待时间窗', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消' },
+      planStatus: PLAN_STATUS_ZH,
+      runState: RUN_STATE_ZH,
       itemState: { pending: '待处理', done: '完成', skipped: '跳过', failed: '失败', retry: '重试中', waiting: '等待中' },
       reason: {
         consent: '客户已退订该渠道',
