@@ -1,5 +1,5 @@
-// Refusals whose params are keys (SY_NOT_FOUND's and SY_ALREADY_EXISTS's `what`,
-// SY_UNAUTHORIZED's `reason`, SY_LEASE_CLOSED's `state`) over HTTP: the key in `params`, and
+// Refusals whose params are keys (SY_FORBIDDEN's `role` and `action`, SY_NOT_FOUND's and
+// SY_ALREADY_EXISTS's `what`, SY_UNAUTHORIZED's `reason`, SY_LEASE_CLOSED's `state`) over HTTP: the key in `params`, and
 // the message worded in the language the request asks for (no English inside the Chinese).
 import { makeTempDir } from '../../main/testing/temp-dir.ts';
 import { http, startHarness, type Harness, type TestStore } from './harness.ts';
@@ -8,12 +8,14 @@ const dir = makeTempDir('campaign-desk-keyed-params-');
 let hq: Harness;
 let store: TestStore;
 let adminToken: string;
+let operatorToken: string;
 let closedLease: string;
 
 beforeAll(async () => {
   hq = await startHarness({ database: `sqlite:${dir.path}/sync.sqlite`, rateLimit: false, reclaimEveryMs: false });
   store = await hq.createStore('S01');
   adminToken = (await hq.admin.request<{ token: string }>('POST', '/hq/users', { id: 'boss', name: 'Boss', role: 'admin' })).token;
+  operatorToken = (await hq.admin.request<{ token: string }>('POST', '/hq/users', { id: 'op', name: 'Operator', role: 'operator' })).token;
   await hq.admin.request('POST', '/hq/allotments', { id: 'coupons', ownerType: 'right', ownerId: 'R-1', total: 10 });
   const { lease } = await store.client.request<{ lease: { id: string } }>('POST', '/allotments/coupons/leases', { requestId: 'r1', units: 2 });
   await store.client.request('POST', `/allotments/leases/${lease.id}/return`, { consumed: 1 });
@@ -38,6 +40,38 @@ interface Case {
 }
 
 const cases: Case[] = [
+  {
+    what: 'a store reading HQ’s allotments',
+    path: '/hq/allotments',
+    token: () => store.token,
+    status: 403,
+    code: 'SY_FORBIDDEN',
+    params: { role: 'store', action: 'read-hq-allotments' },
+    en: 'This store credential may not read HQ’s chain stocks and all leases.',
+    zh: '门店凭据不能查看总部的全链库存和所有租约。',
+  },
+  {
+    what: 'HQ asking for a store’s leases',
+    path: '/allotments',
+    token: () => operatorToken,
+    status: 403,
+    code: 'SY_FORBIDDEN',
+    params: { role: 'operator', action: 'hold-leases' },
+    en: 'This HQ operator credential may not hold leases of chain stock (only stores do).',
+    zh: '总部运营凭据不能持有全链库存的份额租约（仅限门店）。',
+  },
+  {
+    what: 'HQ leasing chain stock',
+    method: 'POST',
+    path: '/allotments/coupons/leases',
+    token: () => operatorToken,
+    body: { requestId: 'r3', units: 1 },
+    status: 403,
+    code: 'SY_FORBIDDEN',
+    params: { role: 'operator', action: 'lease-chain-stock' },
+    en: 'This HQ operator credential may not lease chain stock (only stores do).',
+    zh: '总部运营凭据不能租用全链库存份额（仅限门店）。',
+  },
   {
     what: 'an unknown route',
     path: '/no/such/route',
