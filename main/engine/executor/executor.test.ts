@@ -6,6 +6,7 @@ import { WebhookChannel } from '../channels/webhook-channel.ts';
 import { customers, openEngineTest, staff, T0, ZONE, type EngineTest } from './test-engine.ts';
 import { startTestGateway } from './test-gateway.ts';
 import { legacyMessageIdFor, messageIdFor } from './chunk-processor.ts';
+import type { RxStorageInstanceSqlite } from '../../db/storage-sqlite/rx-storage-instance-sqlite.ts';
 
 const HOUR = 3_600_000;
 
@@ -226,6 +227,37 @@ describe('Executor', () => {
     expect(granted).toBeLessThan(200);
     expect(Math.max(...gateway.delivered.values())).toBe(1);
     await expect(t.executor.resume(runId)).rejects.toMatchObject({ code: 'EN_RUN_STATE' });
+  });
+
+  it('commits a chunk\'s grants, and announces them, before any of its messages goes out', async () => {
+    const t = await setup({ settings: { chunkSize: 200 } });
+    await t.addCustomers(customers(400));
+    const audience = await t.everyone();
+    const right = await t.couponRight();
+    const grants = t.database.collections.grants;
+    const file = (grants.storageInstance.originalStorageInstance as unknown as RxStorageInstanceSqlite<unknown>).internals.file;
+    // Customers whose grant the change stream announced (what sync pushes comes from it).
+    const announced = new Set<string>();
+    const subscription = grants.storageInstance.changeStream().subscribe((bulk) => {
+      for (const e of bulk.events) announced.add((e.documentData as { customerId: string }).customerId);
+    });
+    onTestFinished(() => subscription.unsubscribe());
+    const atSend: { open: boolean; announced: boolean }[] = [];
+    const outbox = t.outbox;
+    t.channels.set('outbox', {
+      id: outbox.id,
+      kind: outbox.kind,
+      downstream: outbox.downstream,
+      async send(message, signal) {
+        atSend.push({ open: file.db.inTransaction, announced: announced.has(message.customerId) });
+        return outbox.send(message, signal);
+      },
+      close: () => outbox.close(),
+    });
+    await t.fire(plan(audience.id, [{ id: 'coupon', type: 'grant', subject: { type: 'right', id: right.id } }, sms()]));
+    await t.executor.drain();
+    expect(atSend).toHaveLength(400);
+    expect(atSend.filter((s) => s.open || !s.announced)).toEqual([]);
   });
 
   it('keeps a chunk of outbox sends in flight together (one append each), and webhook sends to the concurrency setting', async () => {
