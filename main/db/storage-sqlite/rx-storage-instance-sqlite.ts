@@ -109,7 +109,6 @@ export class RxStorageInstanceSqlite<RxDocType>
     this.ensureOpen();
     let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
     try {
-      this.internals.file.beginWrite();
       categorized = (!bytes && this.tryInsertOnly(rows, context)) || this.writeTransaction(rows, context, bytes);
     } catch (error) {
       throw toWriteError(this.internals.file.path, error);
@@ -118,7 +117,7 @@ export class RxStorageInstanceSqlite<RxDocType>
     if (eventBulk.events.length > 0) {
       const newest = ensureNotFalsy(categorized.newestRow).document;
       eventBulk.checkpoint = { id: newest[this.primaryPath] as string, lwt: newest._meta.lwt };
-      this.internals.file.emit(this.internals.table, eventBulk);
+      for (const listener of this.internals.file.listeners.get(this.internals.table) ?? []) listener(eventBulk);
     }
     return { error: categorized.errors };
   }
@@ -193,7 +192,6 @@ export class RxStorageInstanceSqlite<RxDocType>
 
   findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureOpen();
-    this.internals.file.enter();
     const found: RxDocumentData<RxDocType>[] = [];
     if (ids.length === 0) return Promise.resolve(found);
     for (const row of this.selectDocuments(ids)) {
@@ -215,7 +213,6 @@ export class RxStorageInstanceSqlite<RxDocType>
 
   query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
     this.ensureOpen();
-    this.internals.file.enter();
     const { query, queryPlan } = preparedQuery;
     const skip = query.skip ?? 0;
     // typeof: an explicit `limit: 0` means no documents, not "no limit".
@@ -259,7 +256,6 @@ export class RxStorageInstanceSqlite<RxDocType>
   /** Like the memory storage, counts the whole match (RxDB's count() takes no skip/limit). */
   count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
     this.ensureOpen();
-    this.internals.file.enter();
     const { query, queryPlan } = preparedQuery;
     const range = this.range(preparedQuery);
     if (queryPlan.selectorSatisfiedByIndex) {
@@ -282,7 +278,6 @@ export class RxStorageInstanceSqlite<RxDocType>
     checkpoint?: RxStorageDefaultCheckpoint,
   ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
     this.ensureOpen();
-    this.internals.file.enter();
     const fields = ['_meta.lwt', this.primaryPath];
     const index = this.indexByName.get(fields.join(','));
     let documents: RxDocumentData<RxDocType>[];
@@ -312,7 +307,6 @@ export class RxStorageInstanceSqlite<RxDocType>
   /** Purges tombstones deleted at least `minimumDeletedTime` ms ago; always finishes in one go. */
   cleanup(minimumDeletedTime: number): Promise<boolean> {
     this.ensureOpen();
-    this.internals.file.beginWrite();
     const maxDeletionTime = now() - minimumDeletedTime;
     const table = quoteIdentifier(this.internals.table);
     const db = this.internals.file.db;
@@ -329,7 +323,6 @@ export class RxStorageInstanceSqlite<RxDocType>
 
   getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
     this.ensureOpen();
-    this.internals.file.enter();
     const table = this.internals.attachmentsTable;
     const row = table
       ? (this.statement('get-attachment', `SELECT digest, type, data FROM ${quoteIdentifier(table)} WHERE doc_id = ? AND attachment_id = ?`).get(

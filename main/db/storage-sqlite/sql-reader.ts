@@ -99,7 +99,6 @@ export function openSqlReader(path: string): SqlReader {
       return t;
     },
     rows<T extends unknown[]>(sql: string, ...params: unknown[]): T[] {
-      file.enter();
       let stmt = statements.get(sql);
       if (!stmt) statements.set(sql, (stmt = file.db.prepare(sql).raw()));
       return stmt.all(...params) as T[];
@@ -113,12 +112,10 @@ export function openSqlReader(path: string): SqlReader {
     ensureIndex(table, name, expressions, where) {
       const key = `${unquote(table)}:${name}`;
       if (indexes.has(key)) return;
-      file.enter();
       file.db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(key)} ON ${table} (${expressions.join(', ')}, deleted)${where ? ` WHERE ${where}` : ''}`);
       indexes.add(key);
     },
     run(sql: string, ...params: unknown[]): number {
-      file.enter();
       let stmt = statements.get(sql);
       if (!stmt) statements.set(sql, (stmt = file.db.prepare(sql)));
       return stmt.run(...params).changes;

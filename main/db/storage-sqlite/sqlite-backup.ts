@@ -16,7 +16,6 @@ export async function backupSqliteFile(path: string, target: string): Promise<vo
   const file = acquireSqliteFile(path);
   try {
     mkdirSync(dirname(destination), { recursive: true });
-    file.enter();
     await file.db.backup(partial);
     renameSync(partial, destination);
   } catch (error) {

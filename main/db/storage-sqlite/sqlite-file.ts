@@ -3,7 +3,6 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BugError, CampaignError } from '../../core/errors/campaign-error.ts';
 import type { ExpressionIndex } from '../expression-indexes.ts';
-import { currentWriteGroup, outsideWriteGroup, type GroupedFile, type WriteGroup } from './write-group.ts';
 
 /** `PRAGMA application_id` of files this storage created ('CDk1'): tells them from other SQLite files. */
 export const APPLICATION_ID = 0x43446b31;
@@ -42,12 +41,8 @@ export interface TableSpec {
  * holds SQLite's exclusive lock from open to close, so no other process can read or write
  * the file meanwhile; it is closed when the last instance releases it.
  */
-export class SqliteFile implements GroupedFile {
+export class SqliteFile {
   refCount = 0;
-  /** The write group whose transaction is open on this file (`write-group.ts`). */
-  private group: WriteGroup | undefined;
-  /** Change events of the open group's writes, sent when it commits. */
-  private held: (() => void)[] = [];
   /** A table was dropped while open: delete the file on close if no table is left. */
   private removedTables = false;
   /** Change listeners per table, so instances of the same table see each other's writes. */
@@ -58,62 +53,8 @@ export class SqliteFile implements GroupedFile {
     readonly db: Database.Database,
   ) {}
 
-  /**
-   * Before any read or write of the file: a write group's open transaction is committed when
-   * someone outside the group comes, so they never see uncommitted data or write inside it.
-   */
-  enter(): void {
-    if (this.group && this.group !== currentWriteGroup()) this.commitGroup();
-  }
-
-  /** Before a write: inside a write group, opens its transaction (the write becomes a savepoint). */
-  beginWrite(): void {
-    this.enter();
-    const group = currentWriteGroup();
-    if (!group || this.group) return;
-    if (group.failure !== undefined) throw group.failure;
-    if (this.db.inTransaction) return;
-    this.db.exec('BEGIN');
-    this.group = group;
-    group.files.add(this);
-  }
-
-  /** Sends a table's change event to its listeners: now, or when the open group commits. */
-  emit(table: string, bulk: unknown): void {
-    const fire = () => {
-      for (const listener of this.listeners.get(table) ?? []) listener(bulk);
-    };
-    if (this.group) this.held.push(fire);
-    else fire();
-  }
-
-  /**
-   * Commits the open group's transaction and sends its held change events (outside the group,
-   * so what listeners start is not part of it). A failed commit rolls the group's writes back,
-   * drops their events and is reported to the group (`WriteGroup.failure`).
-   */
-  commitGroup(): void {
-    const group = this.group;
-    if (!group) return;
-    this.group = undefined;
-    group.files.delete(this);
-    const held = this.held;
-    this.held = [];
-    try {
-      this.db.exec('COMMIT');
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      group.failure ??= toWriteError(this.path, error);
-      return;
-    }
-    outsideWriteGroup(() => {
-      for (const fire of held) fire();
-    });
-  }
-
   /** Creates the table of a collection (if new) and checks that an existing one matches. */
   ensureTable(spec: TableSpec): void {
-    this.enter();
     const existing = this.db.prepare(`SELECT indexes, attachments, key_format FROM ${REGISTRY} WHERE name = ?`).get(spec.name) as
       | { indexes: string; attachments: number; key_format: number }
       | undefined;
@@ -183,7 +124,6 @@ export class SqliteFile implements GroupedFile {
   }
 
   dropTable(name: string): void {
-    this.enter();
     this.db.transaction(() => {
       this.db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
       this.db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(attachmentsTableName(name))}`);
@@ -194,7 +134,6 @@ export class SqliteFile implements GroupedFile {
 
   /** Closes the connection; deletes the file when every table was removed (RxDB's `remove()`). */
   close(): void {
-    this.commitGroup();
     const empty = this.removedTables && (this.db.prepare(`SELECT count(*) FROM ${REGISTRY}`).pluck().get() as number) === 0;
     this.db.close();
     if (empty) {

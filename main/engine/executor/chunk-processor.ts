@@ -25,7 +25,6 @@ import { DocStore, plain } from '../rights/doc-store.ts';
 import { MAX_BATCH, type BundleOutcome, type GrantRequest, type RightsLedger } from '../rights/rights-ledger.ts';
 import type { Feedback, Throttle, ThrottleRegistry } from '../throttle/index.ts';
 import type { EngineSettings } from './engine-settings.ts';
-import { commitWriteGroup, runInWriteGroup } from '../../db/storage-sqlite/write-group.ts';
 
 /** Rate-limit refusals of one send retried at once through the throttle before it counts as a failed try. */
 const MAX_INLINE_REFUSALS = 20;
@@ -155,12 +154,9 @@ export class ChunkProcessor {
     this.customers = new DocStore(deps.collections.customers);
   }
 
-  /**
-   * Processes a chunk as background work (see `inBackground`): its writes leave the API room.
-   * Its writes are grouped (`runInWriteGroup`): one commit for the grants, one for the messages.
-   */
+  /** Processes a chunk as background work (see `inBackground`): its writes leave the API room. */
   process(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
-    return inBackground(() => runInWriteGroup(() => this.processChunk(run, task, settings, signal)));
+    return inBackground(() => this.processChunk(run, task, settings, signal));
   }
 
   private async processChunk(run: Run, task: Task, settings: EngineSettings, signal: AbortSignal): Promise<Task> {
@@ -262,9 +258,6 @@ export class ChunkProcessor {
     // ---- Execute: grant the rights (reserve and commit in one ledger step: the message names
     // the coupon and its expiry), then send the messages.
     if (grantActions.length > 0 && live.length > 0) live = await this.grant(run, live, grantActions, actor, items);
-    // Committed before any message goes out: a message names what was granted, so a crash must
-    // not undo a grant whose code a customer already has.
-    commitWriteGroup();
     if (signal.aborted) {
       if (grantActions.length > 0) for (const w of live) items[w.index] = { ...w.item, g: 1 };
       return this.finish(task, items);

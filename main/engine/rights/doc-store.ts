@@ -37,25 +37,13 @@ export class DocStore<T extends object> {
     return out;
   }
 
-  /**
-   * Straight from storage too, not through RxDB's query cache: that cache trusts the change
-   * stream, and inside a write group (`write-group.ts`) the events of the group's own writes
-   * are held until it commits, so a cached result could miss them.
-   */
   async find(query: MangoQuery<T>): Promise<RxDocumentData<T>[]> {
-    return (await this.reader.query(this.prepared(query))).documents;
+    const docs = await this.collection.find(query).exec();
+    return docs.map((d) => d._data as RxDocumentData<T>);
   }
 
   async count(query: MangoQuery<T>): Promise<number> {
-    return (await this.reader.count(this.prepared(query))).count;
-  }
-
-  /** A query as RxDB runs it: normalized (sorted by the primary key at the end), deleted documents left out. */
-  private prepared(query: MangoQuery<T>): PreparedQuery<T> {
-    const schema = this.collection.schema.jsonSchema;
-    const normalized = normalizeMangoQuery(schema, query);
-    normalized.selector = { ...normalized.selector, _deleted: { $eq: false } } as typeof normalized.selector;
-    return prepareQuery(schema, normalized);
+    return this.collection.count(query).exec();
   }
 
   /** The storage under RxDB's wrapper: reads need none of its write bookkeeping. */
