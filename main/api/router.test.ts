@@ -11,6 +11,7 @@ import { createServiceClient, ServiceError, type ServiceClient } from '../../ren
 import { defineMutation, defineQuery } from './define.ts';
 import { methods } from './methods.ts';
 import { createApiRouter } from './router.ts';
+import { BACKGROUND_BUDGET_MS, FOREGROUND_BUDGET_MS, inBackground, noteRequest, writeBudgetMs } from '../engine/loop-yield.ts';
 
 const echo = defineQuery('test/echo-text', z.object({ text: z.string().min(1) }), ({ text }) => ({ text }));
 const fail = defineMutation('test/fail-always', z.object({}), () => {
@@ -41,6 +42,15 @@ describe('service API router', () => {
     const info = await client.query('system/get-info');
     expect(info.version).toBe('0.0.0-test');
     expect(info.startedAt).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('marks the app in use with every call, so a run\'s writes leave the API room', async () => {
+    noteRequest(Number.NEGATIVE_INFINITY);
+    await inBackground(async () => {
+      expect(writeBudgetMs()).toBe(FOREGROUND_BUDGET_MS);
+      await client.query('system/get-info');
+      expect(writeBudgetMs()).toBe(BACKGROUND_BUDGET_MS);
+    });
   });
 
   it('rejects invalid input with API_VALIDATION naming the field', async () => {

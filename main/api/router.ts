@@ -6,6 +6,7 @@ import { recordMutation } from './audit-trail.ts';
 import type { ApiContext } from './context.ts';
 import type { MethodDef } from './define.ts';
 import { createRegistry } from './registry.ts';
+import { noteRequest } from '../engine/loop-yield.ts';
 
 /** Where a CampaignError travels inside tRPC's error shape. */
 export interface ApiErrorData {
@@ -55,6 +56,8 @@ function trpcCodeFor(error: CampaignError): TrpcCode {
 
 /** Runs a handler; CampaignErrors leave with a matching status class. */
 async function run<T>(fn: () => T | Promise<T>): Promise<T> {
+  // Someone is using the app: a run's writes now leave the event loop room (loop-yield.ts).
+  noteRequest();
   try {
     return await fn();
   } catch (error) {

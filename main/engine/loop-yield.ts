@@ -12,22 +12,28 @@ export function yieldToLoop(): Promise<void> {
 
 /**
  * How long one write to one collection may hold the event loop, aimed at (ms), while a run
- * executes (background work sharing the loop with the API): measured on the 2-core machine
- * during a 20,000-item run in the app, the API's p99 was 69–72 ms at 10 ms and 33–36 ms at 5 ms.
+ * executes and the app is in use (an API request in the last `IN_USE_MS`): measured on the 2-core
+ * machine during a 20,000-item run in the app, the API's p99 was 69–72 ms at 10 ms and 33–36 ms
+ * at 5 ms.
  */
 export const BACKGROUND_BUDGET_MS = 5;
 /**
- * The same when no run executes (a grant by the API, the CLI): fewer, larger transactions. Each
- * transaction has a fixed cost (its commit): the rights bench's batches of 500 grants took about a
- * third longer in 5 ms slices than in one transaction, and about as long in 20 ms slices.
+ * The same otherwise (no run executes, or nobody has asked the app anything for a while): fewer,
+ * larger transactions. Each transaction has a fixed cost (its commit): the rights bench's batches
+ * of 500 grants took about a third longer in 5 ms slices than in one transaction, and about as
+ * long in 20 ms slices; a 100,000-item run without requests is about 15% faster (README, Engine
+ * benchmark).
  */
 export const FOREGROUND_BUDGET_MS = 20;
+/** How long after an API request the app counts as in use (ms): a user clicking through screens, a live feed starting. */
+export const IN_USE_MS = 2000;
 
 let background = 0;
+let lastRequestAt = Number.NEGATIVE_INFINITY;
 
 /**
- * Runs background work (a chunk of a run); while any runs, writes are cut to
- * `BACKGROUND_BUDGET_MS` so the API stays responsive.
+ * Runs background work (a chunk of a run); while any runs and the app is in use, writes are cut
+ * to `BACKGROUND_BUDGET_MS` so the API stays responsive.
  */
 export async function inBackground<T>(work: () => Promise<T>): Promise<T> {
   background++;
@@ -38,9 +44,14 @@ export async function inBackground<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Notes an API request (the router calls it for every call): the app is in use for `IN_USE_MS`. */
+export function noteRequest(now = performance.now()): void {
+  lastRequestAt = now;
+}
+
 /** The budget of one write slice now (ms). */
-export function writeBudgetMs(): number {
-  return background > 0 ? BACKGROUND_BUDGET_MS : FOREGROUND_BUDGET_MS;
+export function writeBudgetMs(now = performance.now()): number {
+  return background > 0 && now - lastRequestAt < IN_USE_MS ? BACKGROUND_BUDGET_MS : FOREGROUND_BUDGET_MS;
 }
 
 const MIN_SLICE = 25;
