@@ -83,6 +83,13 @@ function fieldsOf<K extends string>(...names: K[]): Record<K, string> {
   return Object.fromEntries(names.map((name) => [name, field(name)])) as Record<K, string>;
 }
 
+/**
+ * Sent messages by when they were sent (epoch ms), newest first from the end: the Records
+ * screen's `message-sent` lines of every customer, by date (`main/engine/rights/records-query.ts`).
+ * Partial (sent messages only); a query repeats `SENT_MESSAGES.where`.
+ */
+export const SENT_MESSAGES = { index: 'sent', sentAt: field('sentAt'), where: `${field('state')} = 'sent'` } as const;
+
 export const EXPRESSION_INDEXES: readonly ExpressionIndex[] = [
   // Campaign results (`main/engine/insight/sql-plan-facts.ts`): a plan's grants by customer;
   // a plan's grants by run, right and time; every grant of a customer over time (other plans'
@@ -91,6 +98,7 @@ export const EXPRESSION_INDEXES: readonly ExpressionIndex[] = [
   { collection: 'grants', name: 'rights', expressions: fields('planKey', 'runId', 'rightId', 'rightVersion', 'grantedAt', 'usedAt') },
   { collection: 'grants', name: 'touches', expressions: fields('customerId', 'grantedAt', 'planKey', 'runId') },
   { collection: 'messages', name: 'insight', expressions: fields('planId', 'runId', 'channel', 'state') },
+  { collection: 'messages', name: SENT_MESSAGES.index, expressions: [SENT_MESSAGES.sentAt, 'id'], where: SENT_MESSAGES.where },
   { collection: 'events', name: 'orders', expressions: [orders.customerId, orders.at, orders.amount, orders.storeId, orders.type], where: isOrder() },
   // Audiences (see `audienceCustomerColumns`).
   { collection: 'customers', name: 'audience', expressions: ['id', ...Object.values(audienceCustomerColumns), ...EVENT_TYPES.map(audienceLastEventAt), ...CHANNELS.map(audienceConsent)] },

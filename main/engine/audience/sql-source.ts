@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { RxCollection, RxStorageInstance } from 'rxdb';
-import { RxStorageInstanceSqlite } from '../../db/storage-sqlite/rx-storage-instance-sqlite.ts';
+import type { RxCollection } from 'rxdb';
+import type { RxStorageInstanceSqlite } from '../../db/storage-sqlite/rx-storage-instance-sqlite.ts';
+import { sqliteInstanceOf } from '../../db/storage-sqlite/sqlite-instance-of.ts';
 import { openSqlReader, type SqlReader } from '../../db/storage-sqlite/sql-reader.ts';
 import { sampleBucket } from '../../core/audience/sample.ts';
 import type { AudienceData } from './audience-data.ts';
@@ -31,19 +32,9 @@ function keyColumn(instance: RxStorageInstanceSqlite<unknown>, fields: string[])
   return instance.internals.indexes.find((index) => index.fields.join(',') === wanted)?.column;
 }
 
-/** The SQLite storage instance under RxDB's wrappers (schema validation), if it is one. */
-function sqliteInstance(collection: RxCollection): RxStorageInstanceSqlite<unknown> | undefined {
-  let instance: unknown = collection.internalStorageInstance;
-  for (let depth = 0; depth < 8 && instance !== undefined; depth++) {
-    if (instance instanceof RxStorageInstanceSqlite) return instance as RxStorageInstanceSqlite<unknown>;
-    instance = (instance as { originalStorageInstance?: RxStorageInstance<unknown, unknown, unknown> }).originalStorageInstance;
-  }
-  return undefined;
-}
-
 export function sqlSourceOf(data: AudienceData): SqlSource | undefined {
-  const customers = sqliteInstance(data.customers as unknown as RxCollection);
-  const events = sqliteInstance(data.events as unknown as RxCollection);
+  const customers = sqliteInstanceOf(data.customers as unknown as RxCollection);
+  const events = sqliteInstanceOf(data.events as unknown as RxCollection);
   if (!customers || !events || customers.internals.file !== events.internals.file) return undefined;
   const byTypeAt = keyColumn(events, ['type', 'at']);
   const byCustomerAt = keyColumn(events, ['customerId', 'at']);

@@ -1,10 +1,13 @@
-import type { MangoQuerySelector, MangoQuerySortPart } from 'rxdb';
+import type { MangoQuerySelector, MangoQuerySortPart, RxCollection } from 'rxdb';
 import { z } from 'zod';
 import { normalizeCode } from '../../core/rights/coupon-code.ts';
 import { RECORD_TYPES, type OperationRecord } from '../../core/rights/operation-record.ts';
 import type { MessageDoc } from '../../db/schemas/messages.ts';
 import { RIGHT_KINDS } from '../../core/rights/right-kind.ts';
 import { fromRecordDoc, type RecordDoc } from '../../db/schemas/operation-records.ts';
+import { SENT_MESSAGES } from '../../db/expression-indexes.ts';
+import { openSqlReader } from '../../db/storage-sqlite/sql-reader.ts';
+import { sqliteInstanceOf } from '../../db/storage-sqlite/sqlite-instance-of.ts';
 import { DocStore, plain } from './doc-store.ts';
 import type { RightsCollections } from './rights-collections.ts';
 
@@ -47,9 +50,9 @@ export function messageSentRecord(m: Pick<MessageDoc, 'id' | 'customerId' | 'pla
 /**
  * Searches the operation records. Each search runs on an index: a customer's timeline, a
  * plan's records, a code's grant, or (by date only) one index range per record type, merged.
- * Searches by customer or plan also return the sent messages as `message-sent` lines (from the
- * messages' customer and plan indexes); other searches find only the `message-sent` records
- * written by earlier versions.
+ * Searches also return the sent messages as `message-sent` lines: by customer or plan from the
+ * messages' customer and plan indexes, by date or type only from their `sent` index (by when
+ * they were sent); searches by code or right kind leave messages out (they name neither).
  */
 export class RecordsQuery {
   private readonly records: DocStore<RecordDoc>;
@@ -65,7 +68,7 @@ export class RecordsQuery {
   /** Sent messages matching the filter, newest first (at most `limit + 1`), as `message-sent` lines. */
   private async sentMessages(filter: z.output<typeof recordFilterSchema>): Promise<OperationRecord[]> {
     if (!this.messages || filter.code || filter.rightKind || (filter.type && filter.type !== 'message-sent')) return [];
-    if (!filter.customerId && !filter.planId) return [];
+    if (!filter.customerId && !filter.planId) return (await this.sentByTime(this.messages, filter)).map(messageSentRecord);
     const selector: MangoQuerySelector<MessageDoc> = { state: 'sent' };
     if (filter.customerId) selector.customerId = filter.customerId;
     if (filter.planId) selector.planId = filter.planId;
@@ -82,6 +85,35 @@ export class RecordsQuery {
       out.push(messageSentRecord(m));
     }
     return out;
+  }
+
+  /**
+   * Every customer's sent messages in the filter's time window, newest sent first (at most
+   * `limit + 1`): on SQLite one backwards walk of the `sent` index; elsewhere an RxDB query
+   * (sorted in memory: the schema has no index on `sentAt`).
+   */
+  private async sentByTime(messages: RxCollection<MessageDoc>, filter: z.output<typeof recordFilterSchema>): Promise<MessageDoc[]> {
+    const from = filter.from ?? 0;
+    const to = filter.to ?? Number.MAX_SAFE_INTEGER;
+    const instance = sqliteInstanceOf(messages as unknown as RxCollection);
+    if (!instance) {
+      const docs = await messages.find({ selector: { state: 'sent', sentAt: { $gte: from, $lt: to } }, sort: [{ sentAt: 'desc' }], limit: filter.limit + 1 }).exec();
+      return docs.map((d) => d._data);
+    }
+    const reader = openSqlReader(instance.storage.databaseFile(instance.databaseName));
+    try {
+      const t = reader.table(instance.collectionName, instance.schema.version);
+      const { sentAt, where } = SENT_MESSAGES;
+      const rows = reader.rows<[string]>(
+        `SELECT data FROM ${t} INDEXED BY ${reader.indexName(t, SENT_MESSAGES.index)} WHERE ${where} AND deleted = 0 AND ${sentAt} >= ? AND ${sentAt} < ? ORDER BY ${sentAt} DESC, id DESC LIMIT ?`,
+        from,
+        to,
+        filter.limit + 1,
+      );
+      return rows.map(([json]) => JSON.parse(json) as MessageDoc);
+    } finally {
+      reader.close();
+    }
   }
 
   async search(input: RecordFilter): Promise<RecordPage> {
