@@ -21,8 +21,8 @@ export const BACKGROUND_BUDGET_MS = 5;
  * The same otherwise (no run executes, or nobody has asked the app anything for a while): fewer,
  * larger transactions. Each transaction has a fixed cost (its commit): the rights bench's batches
  * of 500 grants took about a third longer in 5 ms slices than in one transaction, and about as
- * long in 20 ms slices; a 100,000-item run without requests is about 15% faster (README, Engine
- * benchmark).
+ * long in 20 ms slices; a 100,000-item run without requests was about 5% faster (−5% to +18% in
+ * four alternating pairs; README, Engine benchmark).
  */
 export const FOREGROUND_BUDGET_MS = 20;
 /** How long after an API request the app counts as in use (ms): a user clicking through screens, a live feed starting. */
