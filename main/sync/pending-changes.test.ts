@@ -4,7 +4,7 @@ import { openDatabase, type AppDatabase } from '../db/open-database.ts';
 import type { PlanDoc } from '../db/schemas/plans.ts';
 import { makeTempDir } from '../testing/temp-dir.ts';
 import { planDoc } from '../../sync-server/test/fixtures.ts';
-import { changedSinceQueries, countChangedSince } from './pending-changes.ts';
+import { changedSinceQueries, countChangedSince, statusDelayMs } from './pending-changes.ts';
 
 const dir = makeTempDir('campaign-desk-pending-');
 let database: AppDatabase;
@@ -52,5 +52,14 @@ describe('countChangedSince', () => {
         expect((await plans.storageInstance.count(query)).mode).toBe('fast');
       }
     }
+  });
+});
+
+describe('statusDelayMs', () => {
+  it('waits 100 ms after a change, and 20 times as long as the last count when counting is slow', () => {
+    expect(statusDelayMs(0)).toBe(100);
+    expect(statusDelayMs(4)).toBe(100);
+    // A count over a large backlog took 30 ms: the next waits 600 ms, so counting stays near 5%.
+    expect(statusDelayMs(30)).toBe(600);
   });
 });

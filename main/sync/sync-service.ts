@@ -10,7 +10,7 @@ import { setAuditStore } from '../db/audit-device.ts';
 import type { AppDatabase } from '../db/open-database.ts';
 import type { LocalAllotments } from './allotment-client.ts';
 import { ChainShares, type NewChainStock, type SharesView, type ShareUseOf } from './chain-shares.ts';
-import { countChangedSince, pendingPushCount, readStoredPushCheckpoint } from './pending-changes.ts';
+import { countChangedSince, pendingPushCount, readStoredPushCheckpoint, statusDelayMs } from './pending-changes.ts';
 import { replicateCollection } from './replicate-collection.ts';
 import { SyncConfigFile, syncIdentitySchema, type SyncConfig, type SyncIdentity } from './sync-config.ts';
 import { SyncHttpClient, type PublishTargets, type PushRowOut, type SyncCheckpoint } from './sync-http-client.ts';
@@ -100,6 +100,8 @@ export class SyncService {
   private closed = false;
   /** The running count of changes to send (one at a time: a later one never loses to an older). */
   private pendingRefresh: Promise<void> = Promise.resolve();
+  /** How long the last count of the changes to send took (ms). */
+  private lastRefreshMs = 0;
   /** While paused: each collection's stored push checkpoint (it cannot move) and what waits. */
   private paused = new Map<SyncCollectionName, { checkpoint: RxStorageDefaultCheckpoint | undefined; pending: number }>();
   private pausedSubscriptions: Subscription[] = [];
@@ -543,10 +545,12 @@ export class SyncService {
     if (this.notifyTimer || this.closed) return;
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
+      const started = performance.now();
       void this.refreshPending().then(() => {
+        this.lastRefreshMs = performance.now() - started;
         if (!this.closed) this.options.onStatus?.(this.status());
       });
-    }, 100);
+    }, statusDelayMs(this.lastRefreshMs));
   }
 }
 
