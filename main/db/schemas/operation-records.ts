@@ -11,7 +11,8 @@ import { epochMs, key, oneOf, text } from './schema-fields.ts';
 export type RecordDoc = OperationRecord & { planKey: string };
 
 export function toRecordDoc(record: OperationRecord): RecordDoc {
-  return { ...record, planKey: record.planId ?? '' };
+  // The key before the spread (a record has no planKey): faster, see `toGrantDoc`.
+  return { planKey: record.planId ?? '', ...record };
 }
 
 export function fromRecordDoc(doc: RecordDoc): OperationRecord {
