@@ -145,7 +145,7 @@ export class DocStore<T extends object> {
       const slice = updates.slice(i, (i += this.slicer.size()));
       const rows = slice.map(({ previous, next }) => ({
         previous,
-        document: { _deleted: false, _attachments: {}, _meta: previous._meta, _rev: previous._rev, ...next } as RxDocumentData<T>,
+        document: { ...next, _deleted: false, _attachments: {}, _meta: previous._meta, _rev: previous._rev } as RxDocumentData<T>,
       }));
       const result = await this.collection.storageInstance.bulkWrite(rows, context);
       if (result.error.length > 0) {
