@@ -482,6 +482,7 @@ export class SyncService {
    */
   private refreshPending(): Promise<void> {
     const refresh = async () => {
+      const started = performance.now();
       const paused = [...this.paused].map(async ([collection, waiting]) => {
         try {
           waiting.pending = await countChangedSince(this.options.database.collections[collection] as unknown as RxCollection, waiting.checkpoint);
@@ -502,6 +503,7 @@ export class SyncService {
           }
         }),
       );
+      this.lastRefreshMs = performance.now() - started;
     };
     this.pendingRefresh = this.pendingRefresh.then(refresh, refresh);
     return this.pendingRefresh;
@@ -545,9 +547,7 @@ export class SyncService {
     if (this.notifyTimer || this.closed) return;
     this.notifyTimer = setTimeout(() => {
       this.notifyTimer = undefined;
-      const started = performance.now();
       void this.refreshPending().then(() => {
-        this.lastRefreshMs = performance.now() - started;
         if (!this.closed) this.options.onStatus?.(this.status());
       });
     }, statusDelayMs(this.lastRefreshMs));
